@@ -223,9 +223,9 @@ internal static class Derivatives
         bool ta = n.Flag, tb = n.Flag2;
         if (a.RequiresGrad)
         {
-            var da = ta ? Tensor.MatMul(b, g, transposeA: tb, transposeB: true) // A stored [k,m]: dA = op(B)·gᵀ
-                        : Tensor.MatMul(g, b, transposeA: false, transposeB: !tb); // dA = g·op(B)ᵀ
-            if (ta && b.Rank == 2 && a.Rank == 3) da = PerBatch(a, b, g, ta, tb);
+            var da = !ta ? Tensor.MatMul(g, b, transposeA: false, transposeB: !tb) // dA = g·op(B)ᵀ
+                : a.Rank == 3 && b.Rank == 2 ? PerBatch(a, b, g, tb) // each batch's A stored [k,m] with b shared
+                : Tensor.MatMul(b, g, transposeA: tb, transposeB: true); // A stored [k,m]: dA = op(B)·gᵀ
             n.Propagate(0, da);
         }
         if (b.RequiresGrad)
@@ -245,7 +245,7 @@ internal static class Derivatives
         }
     }
 
-    private static Tensor PerBatch(Tensor a, Tensor b, Tensor g, bool ta, bool tb)
+    private static Tensor PerBatch(Tensor a, Tensor b, Tensor g, bool tb)
     {
         int batch = a.Shape[0];
         var parts = new Tensor[batch];
