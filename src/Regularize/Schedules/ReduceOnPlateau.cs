@@ -30,6 +30,7 @@ public sealed class ReduceOnPlateau
 {
     private readonly ParameterGroup[] _groups;
     private readonly double[] _minValues;
+    private readonly double[] _lastValues;
 
     /// <summary>Creates the scheduler with one minimum for all groups.</summary>
     /// <param name="groups">The groups to drive; at least one, none null, none twice.</param>
@@ -106,7 +107,8 @@ public sealed class ReduceOnPlateau
         Eps = ScheduleGuard.NonNegative(eps, nameof(eps));
         Hyperparameter = hyperparameter;
         Best = WorstValue;
-        LastValues = groups.Select(g => g.Get(hyperparameter)).ToArray();
+        _lastValues = new double[groups.Length];
+        RecordValues();
     }
 
     /// <summary>Whether lower or higher metrics are better.</summary>
@@ -155,7 +157,7 @@ public sealed class ReduceOnPlateau
     public long LastStep { get; private set; }
 
     /// <summary>The groups' values after the last <see cref="Step"/> (at construction, their values then).</summary>
-    public IReadOnlyList<double> LastValues { get; private set; }
+    public IReadOnlyList<double> LastValues => _lastValues;
 
     private double WorstValue => Mode == PlateauMode.Min ? double.PositiveInfinity : double.NegativeInfinity;
 
@@ -189,7 +191,7 @@ public sealed class ReduceOnPlateau
             NumBadSteps = 0;
             reduced = true;
         }
-        LastValues = _groups.Select(g => g.Get(Hyperparameter)).ToArray();
+        RecordValues();
         return reduced;
     }
 
@@ -223,7 +225,12 @@ public sealed class ReduceOnPlateau
         Best = state.Best;
         NumBadSteps = state.NumBadSteps;
         CooldownCounter = state.CooldownCounter;
-        LastValues = _groups.Select(g => g.Get(Hyperparameter)).ToArray();
+        RecordValues();
+    }
+
+    private void RecordValues()
+    {
+        for (int i = 0; i < _groups.Length; i++) _lastValues[i] = _groups[i].Get(Hyperparameter);
     }
 
     private void Reduce()

@@ -26,6 +26,7 @@ public sealed class Scheduler
     private readonly ISchedule[] _schedules;
     private readonly double[] _initialValues;
     private readonly double[] _lastValues;
+    private readonly double[] _startValues; // s_g(0), the divisor of MultiplyInitialByRatio
 
     /// <summary>Binds one schedule to <paramref name="hyperparameter"/> of every group, and writes the value of step 0.</summary>
     /// <param name="groups">The groups to drive; at least one, none null, none twice.</param>
@@ -77,11 +78,12 @@ public sealed class Scheduler
         Mode = mode;
         _initialValues = groups.Select(g => g.Get(hyperparameter)).ToArray();
         _lastValues = new double[groups.Length];
+        _startValues = new double[groups.Length];
         if (mode == ScheduleMode.MultiplyInitialByRatio)
         {
             for (int i = 0; i < _schedules.Length; i++)
             {
-                double s0 = _schedules[i].At(0);
+                double s0 = _startValues[i] = _schedules[i].At(0);
                 if (!double.IsFinite(s0) || s0 == 0)
                     throw new ArgumentException(
                         $"mode MultiplyInitialByRatio divides by the schedule's value at step 0, which is {s0} for group {Describe(i)}; use MultiplyInitial with a multiplier schedule instead.",
@@ -128,13 +130,12 @@ public sealed class Scheduler
     {
         ArgumentOutOfRangeException.ThrowIfNegative(groupIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(groupIndex, _groups.Length);
-        ISchedule s = _schedules[groupIndex];
-        double v = s.At(step);
+        double v = _schedules[groupIndex].At(step);
         return Mode switch
         {
             ScheduleMode.Absolute => v,
             ScheduleMode.MultiplyInitial => _initialValues[groupIndex] * v,
-            _ => _initialValues[groupIndex] * (v / s.At(0)),
+            _ => _initialValues[groupIndex] * (v / _startValues[groupIndex]),
         };
     }
 
@@ -156,6 +157,11 @@ public sealed class Scheduler
             throw new ArgumentException($"state has {state.InitialValues?.Count ?? 0} initial values but this scheduler drives {_groups.Length} groups.", nameof(state));
         if (state.Step < 0)
             throw new ArgumentException($"state.Step must be >= 0, was {state.Step}.", nameof(state));
+        for (int i = 0; i < state.InitialValues.Count; i++)
+        {
+            if (!double.IsFinite(state.InitialValues[i]))
+                throw new ArgumentException($"state.InitialValues[{i}] must be finite, was {state.InitialValues[i]}.", nameof(state));
+        }
         for (int i = 0; i < _initialValues.Length; i++) _initialValues[i] = state.InitialValues[i];
         StepCount = state.Step;
         Write();

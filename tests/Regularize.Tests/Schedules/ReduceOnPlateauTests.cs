@@ -26,7 +26,10 @@ public class ReduceOnPlateauTests
         {
             if (plateau.Step(metrics[t])) reductions++;
             for (int g = 0; g < groups.Length; g++)
+            {
                 Assert.That(groups[g].LearningRate, Is.EqualTo(lrs[g][t]), $"{name}: group {g} after metric {t}");
+                Assert.That(plateau.LastValues[g], Is.EqualTo(lrs[g][t]));
+            }
             Assert.That(plateau.Best, Is.EqualTo(best[t]), $"{name}: best after metric {t}");
             Assert.That(plateau.NumBadSteps, Is.EqualTo((int)bad[t]), $"{name}: num_bad_epochs after metric {t}");
             Assert.That(plateau.CooldownCounter, Is.EqualTo((int)cooldown[t]), $"{name}: cooldown_counter after metric {t}");

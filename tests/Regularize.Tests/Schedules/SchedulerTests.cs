@@ -163,6 +163,8 @@ public class SchedulerTests
         Assert.That(e!.Message, Does.Contain("2 initial values but this scheduler drives 1 groups"));
         e = Assert.Throws<ArgumentException>(() => scheduler.ImportState(new SchedulerState(-1, [0.1], Hyperparameter.LearningRate, ScheduleMode.Absolute)));
         Assert.That(e!.Message, Does.Contain("state.Step must be >= 0, was -1"));
+        e = Assert.Throws<ArgumentException>(() => scheduler.ImportState(new SchedulerState(1, [double.NaN], Hyperparameter.LearningRate, ScheduleMode.Absolute)));
+        Assert.That(e!.Message, Does.Contain("state.InitialValues[0] must be finite, was NaN"));
         e = Assert.Throws<ArgumentException>(() => scheduler.ImportState(new SchedulerState(1, [0.1], Hyperparameter.LearningRate, ScheduleMode.MultiplyInitial)));
         Assert.That(e!.Message, Does.Contain("mode MultiplyInitial"));
     }
