@@ -71,6 +71,29 @@ public class ScheduleValidationTests
     }
 
     [Test]
+    public void Linear_FromZero_Works()
+    {
+        // PyTorch 1.13's LinearLR accepts start_factor = 0 but its recursive form then divides by zero at step 1.
+        var warmup = new LinearSchedule(0.1, startFactor: 0, endFactor: 1, totalSteps: 4);
+        Assert.That(Enumerable.Range(0, 6).Select(t => warmup.At(t)), Is.EqualTo(new[] { 0, 0.025, 0.05, 0.07500000000000001, 0.1, 0.1 }));
+    }
+
+    [Test]
+    public void FractionalSchedules_AgreeWithIntegerStepsAtIntegers()
+    {
+        IFractionalSchedule[] schedules =
+        [
+            new ConstantSchedule(0.3), new ExponentialSchedule(0.1, 0.97), new CosineAnnealing(0.1, 37, 0.002),
+            new LinearSchedule(0.1, 0.2, 1.0, 13), new PolynomialSchedule(0.1, 50, 1.5),
+            new CosineAnnealingWarmRestarts(0.1, 5, 1, 0.001),
+        ];
+        foreach (var s in schedules)
+            for (long t = 0; t < 200; t++)
+                Assert.That(s.At((double)t), Is.EqualTo(s.At(t)), $"{s.GetType().Name} at {t}");
+        Assert.That(new CosineAnnealing(1, 10).At(2.5), Is.EqualTo((1 + Math.Cos(Math.PI * 0.25)) / 2).Within(1e-16));
+    }
+
+    [Test]
     public void ClosedForms_HandPicked()
     {
         Assert.That(new CosineAnnealing(0.1, 100, floor: 0.001).At(100), Is.EqualTo(0.001).Within(1e-18));
