@@ -166,13 +166,13 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxHeaderBytes);
-        if (!stream.CanSeek)
+        long fileLength = BoundedRead.Remaining(stream);
+        if (fileLength < 0)
         {
+            // A stream that cannot tell its length: read it into memory, growing with what it delivers.
             using var buffered = BoundedRead.ReadAllBounded(stream, Array.MaxLength, name);
             return Read(buffered, name, maxHeaderBytes);
         }
-
-        long fileLength = BoundedRead.Remaining(stream);
         if (fileLength < 8)
         {
             throw Fail(name, $"the file is {fileLength} bytes long; a safetensors file starts with an 8-byte header length");
