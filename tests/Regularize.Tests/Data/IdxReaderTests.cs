@@ -223,4 +223,40 @@ public class IdxReaderTests
         Assert.That(() => ReadBytes(Gzip(Gzip(SmallFile))),
             Throws.InstanceOf<InvalidDataException>().With.Message.Contains("after decompression: the magic number starts with 1F 8B"));
     }
+
+    [Test]
+    public void RandomDamageGivesACleanErrorOrAValidReadAndBoundedMemory()
+    {
+        var rng = new Random(42);
+        byte[] original = Idx(Sequence(5 * 6 * 7), 5, 6, 7);
+        int loaded = 0, rejected = 0;
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            bool gzip = trial % 2 == 0;
+            byte[] file = gzip ? Gzip(original) : (byte[])original.Clone();
+            switch (rng.Next(4))
+            {
+                case 0: file[rng.Next(file.Length)] ^= (byte)(1 << rng.Next(8)); break;
+                case 1: file = file[..rng.Next(file.Length)]; break;
+                case 2: { int at = rng.Next(file.Length); file = [.. file[..at], (byte)rng.Next(256), .. file[at..]]; break; }
+                default: { int at = rng.Next(file.Length); file = [.. file[..at], .. file[(at + 1)..]]; break; }
+            }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                IdxArray idx = ReadBytes(file, seekable: trial % 3 != 0);
+                Assert.That(idx.Data, Has.Length.EqualTo(idx.Shape.Length));
+                loaded++;
+            }
+            catch (InvalidDataException e)
+            {
+                Assert.That(e.Message, Does.StartWith("test.idx: "));
+                rejected++;
+            }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.That(allocated, Is.LessThan(1 << 20), $"trial {trial}");
+        }
+        Assert.That(rejected, Is.GreaterThan(1000));
+        Assert.That(loaded, Is.GreaterThan(100));
+    }
 }
