@@ -33,6 +33,25 @@ public class FashionMnistTests
     }
 
     [Test]
+    public void TheSubsetFeedsADataLoader()
+    {
+        var train = FashionMnist.Load(RepoPaths.FashionMnistSubset, MnistSplit.Train);
+        var loader = new DataLoader(train, batchSize: 64, seed: 1);
+        int batches = 0, examples = 0;
+        var perClass = new int[10];
+        foreach (Batch b in loader)
+        {
+            Assert.That(b.Inputs.Shape.ToArray(), Is.EqualTo(new[] { b.Count, 784 }));
+            foreach (int y in b.Labels) perClass[y]++;
+            batches++;
+            examples += b.Count;
+        }
+        Assert.That(batches, Is.EqualTo(157)); // 156 full batches and one of 16
+        Assert.That(examples, Is.EqualTo(10_000));
+        Assert.That(perClass, Is.EqualTo(train.CountPerClass()));
+    }
+
+    [Test]
     public void NormalizationAndUnflattenedShape()
     {
         var n = FashionMnist.TrainingSetNormalization;
