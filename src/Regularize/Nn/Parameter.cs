@@ -9,15 +9,14 @@ namespace Regularize.Nn;
 /// </summary>
 public sealed class Parameter
 {
-    private Tensor? _grad;
-
-    /// <summary>Wraps <paramref name="value"/> (not copied) as a parameter named <paramref name="name"/>.</summary>
+    /// <summary>Wraps <paramref name="value"/> (its storage is shared, not copied) as a parameter named <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">The name is empty.</exception>
     public Parameter(Tensor value, string name)
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Value = value;
+        Value = value.IsLeaf ? value : value.Detach(); // a parameter is a leaf of every graph it enters
+        Value.RequiresGrad = true;
         Name = name;
     }
 
@@ -34,13 +33,13 @@ public sealed class Parameter
     public int Length => Value.Length;
 
     /// <summary>
-    /// The accumulated gradient, or null when none has been computed since it was last cleared.
-    /// It may be set directly (tests and benchmarks of optimizers do); it must have the value's shape.
+    /// The accumulated gradient (the same as <c>Value.Grad</c>), or null when none has been computed since it was
+    /// last cleared. It may be set directly (tests and benchmarks of optimizers do); it must have the value's shape.
     /// </summary>
     /// <exception cref="ArgumentException">The gradient's shape differs from the value's.</exception>
     public Tensor? Grad
     {
-        get => _grad;
+        get => Value.Grad;
         set
         {
             if (value is not null && value.Shape != Value.Shape)
@@ -48,7 +47,7 @@ public sealed class Parameter
                 throw new ArgumentException(
                     $"Parameter '{Name}': gradient shape {value.Shape} differs from value shape {Value.Shape}.", nameof(value));
             }
-            _grad = value;
+            Value.Grad = value;
         }
     }
 

@@ -38,7 +38,9 @@ public sealed partial class Tensor
         {
             throw new ArgumentException($"Reshape {Shape} to {s}: {Length} elements cannot take a shape of {s.Length}.");
         }
-        return ViewAs(s);
+        var y = ViewAs(s);
+        Autograd.Engine.Record(y, "Reshape", Autograd.Derivatives.Reshape, this);
+        return y;
     }
 
     /// <summary>A view of <paramref name="count"/> consecutive rows (slices along axis 0) from <paramref name="start"/>; it shares storage.</summary>
@@ -55,7 +57,10 @@ public sealed partial class Tensor
         int[] dims = Shape.ToArray();
         dims[0] = count;
         int rowLength = Length / rows;
-        return new Tensor(Storage, Offset + start * rowLength, new Shape(dims));
+        var y = new Tensor(Storage, Offset + start * rowLength, new Shape(dims));
+        var node = Autograd.Engine.Record(y, "Rows", Autograd.Derivatives.Rows, this);
+        if (node is not null) node.Axis = start;
+        return y;
     }
 
     /// <summary>A view sharing storage with this tensor but with another shape of equal length.</summary>

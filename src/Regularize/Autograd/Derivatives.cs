@@ -1,0 +1,358 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using Regularize.Tensors;
+using Regularize.Tensors.Kernels;
+
+namespace Regularize.Autograd;
+
+/// <summary>
+/// Every derivative rule, one per primitive, in one place. A rule receives g = dL/dy for the op's output y and
+/// hands each input its share dL/dx through <see cref="Node.Propagate"/>, which adds it to what other paths give.
+/// Rules run with recording off. For a broadcast operand, the share is summed back to the operand's shape.
+/// </summary>
+internal static class Derivatives
+{
+    // y = a + b:  da = g, db = g
+    public static void Add(Node n, Tensor g)
+    {
+        n.Propagate(0, SumTo(g, n.Inputs![0].Shape));
+        n.Propagate(1, SumTo(g, n.Inputs![1].Shape));
+    }
+
+    // y = a − b:  da = g, db = −g
+    public static void Subtract(Node n, Tensor g)
+    {
+        n.Propagate(0, SumTo(g, n.Inputs![0].Shape));
+        if (n.Inputs![1].RequiresGrad) n.Propagate(1, SumTo(g.Negate(), n.Inputs![1].Shape));
+    }
+
+    // y = a·b:  da = g·b, db = g·a
+    public static void Multiply(Node n, Tensor g)
+    {
+        var (a, b) = (n.Inputs![0], n.Inputs![1]);
+        if (a.RequiresGrad) n.Propagate(0, SumTo(g * b, a.Shape));
+        if (b.RequiresGrad) n.Propagate(1, SumTo(g * a, b.Shape));
+    }
+
+    // y = a/b:  da = g/b, db = −g·a/b²
+    public static void Divide(Node n, Tensor g)
+    {
+        var (a, b) = (n.Inputs![0], n.Inputs![1]);
+        if (a.RequiresGrad) n.Propagate(0, SumTo(g / b, a.Shape));
+        if (b.RequiresGrad) n.Propagate(1, SumTo((g * a / (b * b)).Negate(), b.Shape));
+    }
+
+    // y = max(a, b): g goes to a where a ≥ b, else to b
+    public static void Maximum(Node n, Tensor g) => Select(n, g, static (a, b) => a >= b);
+
+    // y = min(a, b): g goes to a where a ≤ b, else to b
+    public static void Minimum(Node n, Tensor g) => Select(n, g, static (a, b) => a <= b);
+
+    private static void Select(Node n, Tensor g, Func<float, float, bool> toA)
+    {
+        var (a, b) = (n.Inputs![0], n.Inputs![1]);
+        var shape = g.Shape;
+        var ab = Expand(a, shape);
+        var bb = Expand(b, shape);
+        var ga = Tensor.Zeros(shape);
+        var gb = Tensor.Zeros(shape);
+        ReadOnlySpan<float> gs = g.Span, xa = ab.Span, xb = bb.Span;
+        Span<float> da = ga.Span, db = gb.Span;
+        for (int i = 0; i < gs.Length; i++)
+        {
+            if (toA(xa[i], xb[i])) da[i] = gs[i];
+            else db[i] = gs[i];
+        }
+        n.Propagate(0, SumTo(ga, a.Shape));
+        n.Propagate(1, SumTo(gb, b.Shape));
+    }
+
+    // y = −x:  dx = −g
+    public static void Negate(Node n, Tensor g) => n.Propagate(0, g.Negate());
+
+    // y = eˣ:  dx = g·y
+    public static void Exp(Node n, Tensor g) => n.Propagate(0, g * n.Saved!);
+
+    // y = ln x:  dx = g/x
+    public static void Log(Node n, Tensor g) => n.Propagate(0, g / n.Saved!);
+
+    // y = √x:  dx = g/(2y)
+    public static void Sqrt(Node n, Tensor g) => n.Propagate(0, g / (n.Saved! * 2f));
+
+    // y = |x|:  dx = g·sign(x)
+    public static void Abs(Node n, Tensor g) => n.Propagate(0, g * n.Saved!.Sign());
+
+    // y = sign(x) (or any piecewise-constant op):  dx = 0
+    public static void ZeroGrad(Node n, Tensor g) => n.Propagate(0, Tensor.Zeros(g.Shape));
+
+    // y = x²:  dx = 2x·g
+    public static void Square(Node n, Tensor g) => n.Propagate(0, g * n.Saved! * 2f);
+
+    // y = xᵖ:  dx = p·xᵖ⁻¹·g
+    public static void Pow(Node n, Tensor g) => n.Propagate(0, g * n.Saved!.Pow(n.Scalar - 1f) * n.Scalar);
+
+    // y = tanh x:  dx = g·(1 − y²)
+    public static void Tanh(Node n, Tensor g) => n.Propagate(0, g * (1f - n.Saved!.Square()));
+
+    // y = σ(x):  dx = g·y·(1 − y)
+    public static void Sigmoid(Node n, Tensor g) => n.Propagate(0, g * n.Saved! * (1f - n.Saved!));
+
+    // y = max(x, 0):  dx = g where y > 0, else 0
+    public static void Relu(Node n, Tensor g)
+    {
+        var dx = Tensor.Empty(g.Shape);
+        ReadOnlySpan<float> y = n.Saved!.Span, gs = g.Span;
+        Span<float> d = dx.Span;
+        for (int i = 0; i < d.Length; i++) d[i] = y[i] > 0 ? gs[i] : 0f;
+        n.Propagate(0, dx);
+    }
+
+    // y = x·Φ(x):  dx = g·(Φ(x) + x·φ(x))
+    public static void Gelu(Node n, Tensor g)
+    {
+        var dx = Tensor.Empty(g.Shape);
+        ReadOnlySpan<float> x = n.Saved!.Span, gs = g.Span;
+        Span<float> d = dx.Span;
+        for (int i = 0; i < d.Length; i++) d[i] = gs[i] * GeluOperator.Derivative(x[i]);
+        n.Propagate(0, dx);
+    }
+
+    // y = clamp(x, lo, hi):  dx = g where lo ≤ x ≤ hi, else 0
+    public static void Clamp(Node n, Tensor g)
+    {
+        var dx = Tensor.Empty(g.Shape);
+        ReadOnlySpan<float> x = n.Saved!.Span, gs = g.Span;
+        Span<float> d = dx.Span;
+        float lo = n.Scalar, hi = n.Scalar2;
+        for (int i = 0; i < d.Length; i++) d[i] = x[i] >= lo && x[i] <= hi ? gs[i] : 0f;
+        n.Propagate(0, dx);
+    }
+
+    // y = Σx:  dx = g broadcast
+    public static void SumAll(Node n, Tensor g) => n.Propagate(0, Tensor.Full(g.Item(), n.Inputs![0].Shape.ToArray()));
+
+    // y = mean x:  dx = g/N broadcast
+    public static void MeanAll(Node n, Tensor g)
+    {
+        var x = n.Inputs![0];
+        n.Propagate(0, Tensor.Full(g.Item() / x.Length, x.Shape.ToArray()));
+    }
+
+    // y = Σ_axis x:  dx = g broadcast back along the axis
+    public static void SumAxis(Node n, Tensor g) => n.Propagate(0, ExpandAlong(g, n.Inputs![0].Shape, n.Axis, 1f));
+
+    // y = mean_axis x:  dx = g/N_axis broadcast back along the axis
+    public static void MeanAxis(Node n, Tensor g)
+    {
+        var shape = n.Inputs![0].Shape;
+        n.Propagate(0, ExpandAlong(g, shape, n.Axis, 1f / shape[n.Axis]));
+    }
+
+    // y = max x:  dx = g/k at each of the k elements equal to the maximum
+    public static void MaxAll(Node n, Tensor g)
+    {
+        var x = n.Saved!;
+        float max = n.Saved2!.Item();
+        var dx = Tensor.Zeros(x.Shape);
+        ReadOnlySpan<float> xs = x.Span;
+        int ties = 0;
+        foreach (float v in xs) if (v.Equals(max)) ties++;
+        float share = ties == 0 ? 0f : g.Item() / ties;
+        Span<float> d = dx.Span;
+        for (int i = 0; i < d.Length; i++) if (xs[i].Equals(max)) d[i] = share;
+        n.Propagate(0, dx);
+    }
+
+    // y = max_axis x:  dx = g at the recorded argmax of each slice
+    public static void MaxAxis(Node n, Tensor g)
+    {
+        var x = n.Inputs![0];
+        var (outer, len, inner) = x.AxisSplit(n.Axis, "Max");
+        var dx = Tensor.Zeros(x.Shape);
+        ReadOnlySpan<float> gs = g.Span;
+        Span<float> d = dx.Span;
+        int[] idx = n.Indices!;
+        for (int o = 0; o < outer; o++)
+            for (int k = 0; k < inner; k++)
+                d[(o * len + idx[o * inner + k]) * inner + k] = gs[o * inner + k];
+        n.Propagate(0, dx);
+    }
+
+    // y = softmax(x) per row:  dx = y·(g − Σ g·y)
+    public static void Softmax(Node n, Tensor g)
+    {
+        var y = n.Saved!;
+        int c = y.Shape[-1], rows = y.Length / c;
+        var dx = Tensor.Empty(y.Shape);
+        ReadOnlySpan<float> ys = y.Span, gs = g.Span;
+        Span<float> d = dx.Span;
+        for (int r = 0; r < rows; r++)
+        {
+            var yr = ys.Slice(r * c, c);
+            var dr = d.Slice(r * c, c);
+            float dot = TensorPrimitives.Dot(gs.Slice(r * c, c), yr);
+            TensorPrimitives.Subtract(gs.Slice(r * c, c), dot, dr);
+            TensorPrimitives.Multiply(dr, yr, dr);
+        }
+        n.Propagate(0, dx);
+    }
+
+    // y = log softmax(x) per row:  dx = g − exp(y)·Σ g
+    public static void LogSoftmax(Node n, Tensor g)
+    {
+        var y = n.Saved!;
+        int c = y.Shape[-1], rows = y.Length / c;
+        var dx = Tensor.Empty(y.Shape);
+        ReadOnlySpan<float> ys = y.Span, gs = g.Span;
+        Span<float> d = dx.Span;
+        for (int r = 0; r < rows; r++)
+        {
+            var dr = d.Slice(r * c, c);
+            var gr = gs.Slice(r * c, c);
+            float sum = TensorPrimitives.Sum(gr);
+            TensorPrimitives.Exp(ys.Slice(r * c, c), dr);
+            TensorPrimitives.Multiply(dr, -sum, dr);
+            TensorPrimitives.Add(dr, gr, dr);
+        }
+        n.Propagate(0, dx);
+    }
+
+    // y = op(A)·op(B):  d op(A) = g·op(B)ᵀ,  d op(B) = op(A)ᵀ·g, written back in each operand's stored layout
+    public static void MatMul(Node n, Tensor g)
+    {
+        var (a, b) = (n.Saved!, n.Saved2!);
+        bool ta = n.Flag, tb = n.Flag2;
+        if (a.RequiresGrad)
+        {
+            var da = ta ? Tensor.MatMul(b, g, transposeA: tb, transposeB: true) // A stored [k,m]: dA = op(B)·gᵀ
+                        : Tensor.MatMul(g, b, transposeA: false, transposeB: !tb); // dA = g·op(B)ᵀ
+            if (ta && b.Rank == 2 && a.Rank == 3) da = PerBatch(a, b, g, ta, tb);
+            n.Propagate(0, da);
+        }
+        if (b.RequiresGrad)
+        {
+            Tensor db;
+            if (a.Rank == 3 && b.Rank == 2)
+            {
+                // b is shared across the batch: its gradient is the sum of the per-batch gradients.
+                db = SharedOperandGrad(a, g, ta, tb);
+            }
+            else
+            {
+                db = tb ? Tensor.MatMul(g, a, transposeA: true, transposeB: ta) // B stored [n,k]: dB = gᵀ·op(A)
+                        : Tensor.MatMul(a, g, transposeA: !ta, transposeB: false); // dB = op(A)ᵀ·g
+            }
+            n.Propagate(1, db);
+        }
+    }
+
+    private static Tensor PerBatch(Tensor a, Tensor b, Tensor g, bool ta, bool tb)
+    {
+        int batch = a.Shape[0];
+        var parts = new Tensor[batch];
+        for (int i = 0; i < batch; i++)
+        {
+            parts[i] = Tensor.MatMul(b, g.Rows(i, 1).Reshape(g.Shape[1], g.Shape[2]), transposeA: tb, transposeB: true)
+                .Reshape(1, a.Shape[1], a.Shape[2]);
+        }
+        return Tensor.Concat(parts);
+    }
+
+    private static Tensor SharedOperandGrad(Tensor a, Tensor g, bool ta, bool tb)
+    {
+        int batch = a.Shape[0];
+        Tensor? sum = null;
+        for (int i = 0; i < batch; i++)
+        {
+            var ai = a.Rows(i, 1).Reshape(a.Shape[1], a.Shape[2]);
+            var gi = g.Rows(i, 1).Reshape(g.Shape[1], g.Shape[2]);
+            var di = tb ? Tensor.MatMul(gi, ai, transposeA: true, transposeB: ta) : Tensor.MatMul(ai, gi, transposeA: !ta, transposeB: false);
+            sum = sum is null ? di : sum + di;
+        }
+        return sum!;
+    }
+
+    // y = xᵀ:  dx = gᵀ
+    public static void Transpose(Node n, Tensor g) => n.Propagate(0, g.TransposeNoGrad());
+
+    // y = reshape(x):  dx = reshape(g) to x's shape
+    public static void Reshape(Node n, Tensor g) => n.Propagate(0, g.Clone().ViewAs(n.Inputs![0].Shape));
+
+    // y = x[start : start+count] (rows):  dx = g placed at those rows, zero elsewhere
+    public static void Rows(Node n, Tensor g)
+    {
+        var x = n.Inputs![0];
+        var dx = Tensor.Zeros(x.Shape);
+        int rowLength = x.Length / x.Shape[0];
+        g.Span.CopyTo(dx.Span.Slice(n.Axis * rowLength, g.Length));
+        n.Propagate(0, dx);
+    }
+
+    // y = concat(x₀, x₁, …) along an axis:  dxᵢ = the matching slice of g
+    public static void Concat(Node n, Tensor g)
+    {
+        var inputs = n.Inputs!;
+        var (outer, total, inner) = g.AxisSplit(n.Axis, "Concat");
+        ReadOnlySpan<float> gs = g.Span;
+        int offset = 0;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            int run = inputs[i].Shape[n.Axis] * inner;
+            if (inputs[i].RequiresGrad)
+            {
+                var dx = Tensor.Empty(inputs[i].Shape);
+                Span<float> d = dx.Span;
+                for (int o = 0; o < outer; o++) gs.Slice(o * total * inner + offset, run).CopyTo(d.Slice(o * run, run));
+                n.Propagate(i, dx);
+            }
+            offset += run;
+        }
+    }
+
+    // y[i] = x[i, idx[i]]:  dx[i, idx[i]] = g[i], zero elsewhere
+    public static void Gather(Node n, Tensor g)
+    {
+        var x = n.Inputs![0];
+        int c = x.Shape[1];
+        var dx = Tensor.Zeros(x.Shape);
+        Span<float> d = dx.Span;
+        ReadOnlySpan<float> gs = g.Span;
+        int[] idx = n.Indices!;
+        for (int i = 0; i < idx.Length; i++) d[i * c + idx[i]] = gs[i];
+        n.Propagate(0, dx);
+    }
+
+    /// <summary>Sums <paramref name="g"/> over the axes along which an operand of <paramref name="shape"/> was broadcast.</summary>
+    internal static Tensor SumTo(Tensor g, Shape shape)
+    {
+        if (g.Shape == shape) return g;
+        var t = g;
+        int lead = g.Rank - shape.Rank;
+        for (int i = 0; i < lead; i++) t = t.SumAxisNoGrad(0, keepDims: false);
+        for (int i = 0; i < shape.Rank; i++)
+        {
+            if (shape[i] == 1 && t.Shape[i] != 1) t = t.SumAxisNoGrad(i, keepDims: true);
+        }
+        return t.Shape == shape ? t : t.ViewAs(shape);
+    }
+
+    /// <summary><paramref name="x"/> materialised at the broadcast shape <paramref name="shape"/>.</summary>
+    private static Tensor Expand(Tensor x, Shape shape)
+    {
+        if (x.Shape == shape) return x;
+        var y = Tensor.Zeros(shape);
+        BinaryKernel.Run<AddOperator>(y, x, y);
+        return y;
+    }
+
+    /// <summary>Broadcasts a reduced gradient back along <paramref name="axis"/> of <paramref name="shape"/>, scaled.</summary>
+    private static Tensor ExpandAlong(Tensor g, Shape shape, int axis, float scale)
+    {
+        var dims = shape.ToArray();
+        dims[axis] = 1;
+        var gk = g.ViewAs(new Shape(dims));
+        var dx = Tensor.Zeros(shape);
+        BinaryKernel.Run<AddOperator>(dx, gk, dx);
+        if (scale != 1f) TensorPrimitives.Multiply(dx.Span, scale, dx.Span);
+        return dx;
+    }
+}

@@ -1,0 +1,91 @@
+using Regularize.Tensors;
+
+namespace Regularize.Autograd;
+
+/// <summary>Records operations and runs the reverse pass.</summary>
+internal static class Engine
+{
+    /// <summary>
+    /// Records <paramref name="op"/> as the creator of <paramref name="output"/> when grad mode is on and some input
+    /// requires a gradient. Returns the node, for the forward code to save what its rule needs, or null.
+    /// </summary>
+    public static Node? Record(Tensor output, string op, BackwardRule rule, params Tensor[] inputs)
+    {
+        if (!GradMode.IsEnabled) return null;
+        bool any = false;
+        foreach (var t in inputs) any |= t.RequiresGrad;
+        if (!any) return null;
+        var node = new Node(op, rule, inputs, output.Shape);
+        output.SetGradFn(node);
+        return node;
+    }
+
+    public static Node? Record(Tensor output, string op, BackwardRule rule, Tensor input)
+    {
+        if (!GradMode.IsEnabled || !input.RequiresGrad) return null;
+        var node = new Node(op, rule, [input], output.Shape);
+        output.SetGradFn(node);
+        return node;
+    }
+
+    /// <summary>Back-propagates <paramref name="seed"/> = dL/d<paramref name="root"/> through the graph, then frees it.</summary>
+    public static void Backward(Tensor root, Tensor seed)
+    {
+        if (root.GradFn is null)
+        {
+            root.AccumulateGrad(seed);
+            return;
+        }
+        var order = TopologicalOrder(root.GradFn);
+        root.GradFn.PendingGrad = seed;
+        using (GradMode.NoGrad())
+        {
+            // Reverse topological order: every node runs after all the nodes that consume its output.
+            for (int i = order.Count - 1; i >= 0; i--)
+            {
+                var node = order[i];
+                var g = node.PendingGrad;
+                node.PendingGrad = null;
+                if (g is not null) node.Rule(node, g);
+            }
+        }
+        foreach (var node in order) node.Free();
+    }
+
+    /// <summary>Nodes reachable from <paramref name="root"/>, each after all of its inputs' nodes (iterative DFS, so deep graphs cannot overflow the stack).</summary>
+    private static List<Node> TopologicalOrder(Node root)
+    {
+        var order = new List<Node>();
+        var visited = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(Node Node, int Next)>();
+        Push(root);
+        while (stack.Count > 0)
+        {
+            var (node, next) = stack.Pop();
+            var inputs = node.Inputs!;
+            if (next < inputs.Length)
+            {
+                stack.Push((node, next + 1));
+                var child = inputs[next].GradFn;
+                if (child is not null && !visited.Contains(child)) Push(child);
+            }
+            else
+            {
+                order.Add(node);
+            }
+        }
+        // order is post-order: inputs before consumers. Reverse iteration therefore visits consumers first.
+        return order;
+
+        void Push(Node n)
+        {
+            if (n.Inputs is null)
+            {
+                throw new InvalidOperationException(
+                    $"Backward through a graph that has already been freed (at op {n.Op}): a graph is released after one Backward(); run the forward pass again.");
+            }
+            visited.Add(n);
+            stack.Push((n, 0));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using Regularize.Autograd;
+
+namespace Regularize.Tensors;
+
+public sealed partial class Tensor
+{
+    private bool _requiresGrad;
+    private Tensor? _grad;
+
+    /// <summary>
+    /// Whether gradients flow to this tensor. Set it on leaves (inputs, parameters); results of recorded
+    /// operations require gradients when any operand does.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on a tensor computed by a recorded operation.</exception>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (GradFn is not null)
+            {
+                throw new InvalidOperationException(
+                    $"RequiresGrad can only be set on a leaf tensor; this {Shape} tensor was computed by {GradFn.Op}. Use Detach() for a leaf copy.");
+            }
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>True when this tensor was not computed by a recorded operation.</summary>
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>The operation that computed this tensor, when it was recorded.</summary>
+    internal Node? GradFn { get; private set; }
+
+    /// <summary>
+    /// The gradient accumulated by <see cref="Backward()"/> calls into this leaf (null until the first). Gradients
+    /// add up across calls until cleared by setting this to null, as in PyTorch.
+    /// </summary>
+    /// <exception cref="ArgumentException">A gradient of another shape is assigned.</exception>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set
+        {
+            if (value is not null && value.Shape != Shape)
+            {
+                throw new ArgumentException($"Gradient of shape {value.Shape} assigned to a tensor of shape {Shape}.", nameof(value));
+            }
+            _grad = value;
+        }
+    }
+
+    internal void SetGradFn(Node node)
+    {
+        GradFn = node;
+        _requiresGrad = true;
+    }
+
+    internal void AccumulateGrad(Tensor grad)
+    {
+        if (_grad is null)
+        {
+            _grad = grad.Clone();
+        }
+        else
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(_grad.Span, grad.Span, _grad.Span);
+        }
+    }
+
+    /// <summary>Back-propagates from this one-element tensor (a loss): dL/dL = 1.</summary>
+    /// <exception cref="InvalidOperationException">The tensor has more than one element, does not require gradients, or its graph was already used.</exception>
+    public void Backward()
+    {
+        if (Length != 1)
+        {
+            throw new InvalidOperationException(
+                $"Backward() without a seed gradient needs a one-element tensor (a loss), but the shape is {Shape}; pass Backward(seed) with a gradient of that shape.");
+        }
+        Backward(Full(1f, Shape.ToArray()));
+    }
+
+    /// <summary>Back-propagates <paramref name="seed"/> = dL/d(this) through the recorded graph, accumulating into the leaves' <see cref="Grad"/>; the graph is freed afterwards.</summary>
+    /// <exception cref="ArgumentException">The seed's shape differs from this tensor's.</exception>
+    /// <exception cref="InvalidOperationException">This tensor does not require gradients, or its graph was already used.</exception>
+    public void Backward(Tensor seed)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        if (!RequiresGrad)
+        {
+            throw new InvalidOperationException(
+                $"Backward() on a {Shape} tensor that does not require gradients: no operand of the computation had RequiresGrad set, or it was computed under GradMode.NoGrad().");
+        }
+        if (seed.Shape != Shape)
+        {
+            throw new ArgumentException($"Backward: seed gradient shape {seed.Shape} differs from the tensor's shape {Shape}.", nameof(seed));
+        }
+        Engine.Backward(this, seed);
+    }
+
+    /// <summary>A leaf that shares this tensor's storage but is cut off from the graph (no gradient flows through it).</summary>
+    public Tensor Detach() => new(Storage, Offset, Shape);
+}

@@ -1,0 +1,256 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using Regularize.Autograd;
+using Regularize.Tensors.Kernels;
+
+namespace Regularize.Tensors;
+
+public sealed partial class Tensor
+{
+    /// <summary>A new tensor of the given shape whose elements are about to be overwritten.</summary>
+    internal static Tensor Empty(Shape shape) => new(GC.AllocateUninitializedArray<float>(shape.Length), 0, shape);
+
+    private static Tensor Binary<TOp>(Tensor a, Tensor b, string op)
+        where TOp : struct, IBinaryOperator
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var y = Empty(Broadcast.ResultShape(a.Shape, b.Shape, op));
+        BinaryKernel.Run<TOp>(a, b, y);
+        return y;
+    }
+
+    private Tensor Unary(string op, SpanAction<float> kernel)
+    {
+        var y = Empty(Shape);
+        kernel(Span, y.Span);
+        _ = op;
+        return y;
+    }
+
+    internal delegate void SpanAction<T>(ReadOnlySpan<T> x, Span<T> destination);
+
+    internal static Tensor AddNoGrad(Tensor a, Tensor b) => Binary<AddOperator>(a, b, "Add");
+
+    /// <summary>Elementwise <c>a + b</c> with broadcasting.</summary>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
+    public static Tensor Add(Tensor a, Tensor b)
+    {
+        var y = Binary<AddOperator>(a, b, "Add");
+        Engine.Record(y, "Add", Derivatives.Add, a, b);
+        return y;
+    }
+
+    /// <summary>Elementwise <c>a − b</c> with broadcasting.</summary>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
+    public static Tensor Subtract(Tensor a, Tensor b)
+    {
+        var y = Binary<SubtractOperator>(a, b, "Subtract");
+        Engine.Record(y, "Subtract", Derivatives.Subtract, a, b);
+        return y;
+    }
+
+    /// <summary>Elementwise <c>a · b</c> with broadcasting.</summary>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
+    public static Tensor Multiply(Tensor a, Tensor b)
+    {
+        var y = Binary<MultiplyOperator>(a, b, "Multiply");
+        Engine.Record(y, "Multiply", Derivatives.Multiply, a, b);
+        return y;
+    }
+
+    /// <summary>Elementwise <c>a / b</c> with broadcasting.</summary>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
+    public static Tensor Divide(Tensor a, Tensor b)
+    {
+        var y = Binary<DivideOperator>(a, b, "Divide");
+        Engine.Record(y, "Divide", Derivatives.Divide, a, b);
+        return y;
+    }
+
+    /// <summary>Elementwise maximum with broadcasting; NaN propagates. The gradient goes to <paramref name="a"/> where a ≥ b, else to <paramref name="b"/>.</summary>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
+    public static Tensor Maximum(Tensor a, Tensor b)
+    {
+        var y = Binary<MaximumOperator>(a, b, "Maximum");
+        Engine.Record(y, "Maximum", Derivatives.Maximum, a, b);
+        return y;
+    }
+
+    /// <summary>Elementwise minimum with broadcasting; NaN propagates. The gradient goes to <paramref name="a"/> where a ≤ b, else to <paramref name="b"/>.</summary>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
+    public static Tensor Minimum(Tensor a, Tensor b)
+    {
+        var y = Binary<MinimumOperator>(a, b, "Minimum");
+        Engine.Record(y, "Minimum", Derivatives.Minimum, a, b);
+        return y;
+    }
+
+    /// <summary>Elementwise sum.</summary>
+    public static Tensor operator +(Tensor a, Tensor b) => Add(a, b);
+
+    /// <summary>Elementwise difference.</summary>
+    public static Tensor operator -(Tensor a, Tensor b) => Subtract(a, b);
+
+    /// <summary>Elementwise product.</summary>
+    public static Tensor operator *(Tensor a, Tensor b) => Multiply(a, b);
+
+    /// <summary>Elementwise quotient.</summary>
+    public static Tensor operator /(Tensor a, Tensor b) => Divide(a, b);
+
+    /// <summary>Adds a scalar to every element.</summary>
+    public static Tensor operator +(Tensor a, float s) => Add(a, Scalar(s));
+
+    /// <summary>Adds a scalar to every element.</summary>
+    public static Tensor operator +(float s, Tensor a) => Add(Scalar(s), a);
+
+    /// <summary>Subtracts a scalar from every element.</summary>
+    public static Tensor operator -(Tensor a, float s) => Subtract(a, Scalar(s));
+
+    /// <summary>Subtracts every element from a scalar.</summary>
+    public static Tensor operator -(float s, Tensor a) => Subtract(Scalar(s), a);
+
+    /// <summary>Multiplies every element by a scalar.</summary>
+    public static Tensor operator *(Tensor a, float s) => Multiply(a, Scalar(s));
+
+    /// <summary>Multiplies every element by a scalar.</summary>
+    public static Tensor operator *(float s, Tensor a) => Multiply(Scalar(s), a);
+
+    /// <summary>Divides every element by a scalar.</summary>
+    public static Tensor operator /(Tensor a, float s) => Divide(a, Scalar(s));
+
+    /// <summary>Divides a scalar by every element.</summary>
+    public static Tensor operator /(float s, Tensor a) => Divide(Scalar(s), a);
+
+    /// <summary>Negates every element.</summary>
+    public static Tensor operator -(Tensor a) => a.Negate();
+
+    /// <summary>Elementwise <c>−x</c>.</summary>
+    public Tensor Negate()
+    {
+        var y = Unary("Negate", TensorPrimitives.Negate);
+        Engine.Record(y, "Negate", Derivatives.Negate, this);
+        return y;
+    }
+
+    /// <summary>Elementwise <c>eˣ</c>.</summary>
+    public Tensor Exp()
+    {
+        var y = Unary("Exp", TensorPrimitives.Exp);
+        var node = Engine.Record(y, "Exp", Derivatives.Exp, this);
+        if (node is not null) node.Saved = y;
+        return y;
+    }
+
+    /// <summary>Elementwise natural logarithm (−∞ at 0, NaN below).</summary>
+    public Tensor Log()
+    {
+        var y = Unary("Log", TensorPrimitives.Log);
+        var node = Engine.Record(y, "Log", Derivatives.Log, this);
+        if (node is not null) node.Saved = this;
+        return y;
+    }
+
+    /// <summary>Elementwise square root (NaN below 0).</summary>
+    public Tensor Sqrt()
+    {
+        var y = Unary("Sqrt", TensorPrimitives.Sqrt);
+        var node = Engine.Record(y, "Sqrt", Derivatives.Sqrt, this);
+        if (node is not null) node.Saved = y;
+        return y;
+    }
+
+    /// <summary>Elementwise <c>|x|</c>; the gradient at 0 is 0 (sign(0) = 0), as PyTorch.</summary>
+    public Tensor Abs()
+    {
+        var y = Unary("Abs", TensorPrimitives.Abs);
+        var node = Engine.Record(y, "Abs", Derivatives.Abs, this);
+        if (node is not null) node.Saved = this;
+        return y;
+    }
+
+    /// <summary>Elementwise sign: −1, 0 or 1 (NaN stays NaN; −0 gives 0). Its gradient is zero.</summary>
+    public Tensor Sign()
+    {
+        var y = Unary("Sign", SignOperator.Invoke);
+        Engine.Record(y, "Sign", Derivatives.ZeroGrad, this);
+        return y;
+    }
+
+    /// <summary>Elementwise <c>x²</c>.</summary>
+    public Tensor Square()
+    {
+        var y = Unary("Square", static (x, d) => TensorPrimitives.Multiply(x, x, d));
+        var node = Engine.Record(y, "Square", Derivatives.Square, this);
+        if (node is not null) node.Saved = this;
+        return y;
+    }
+
+    /// <summary>Elementwise <c>xᵖ</c> for a constant exponent.</summary>
+    public Tensor Pow(float exponent)
+    {
+        var y = Empty(Shape);
+        TensorPrimitives.Pow(Span, exponent, y.Span);
+        var node = Engine.Record(y, "Pow", Derivatives.Pow, this);
+        if (node is not null)
+        {
+            node.Saved = this;
+            node.Scalar = exponent;
+        }
+        return y;
+    }
+
+    /// <summary>Elementwise hyperbolic tangent.</summary>
+    public Tensor Tanh()
+    {
+        var y = Unary("Tanh", TensorPrimitives.Tanh);
+        var node = Engine.Record(y, "Tanh", Derivatives.Tanh, this);
+        if (node is not null) node.Saved = y;
+        return y;
+    }
+
+    /// <summary>Elementwise logistic sigmoid <c>1 / (1 + e⁻ˣ)</c>.</summary>
+    public Tensor Sigmoid()
+    {
+        var y = Unary("Sigmoid", TensorPrimitives.Sigmoid);
+        var node = Engine.Record(y, "Sigmoid", Derivatives.Sigmoid, this);
+        if (node is not null) node.Saved = y;
+        return y;
+    }
+
+    /// <summary>Elementwise <c>max(x, 0)</c>; NaN propagates; the gradient at 0 is 0, as PyTorch.</summary>
+    public Tensor Relu()
+    {
+        var y = Empty(Shape);
+        TensorPrimitives.Max(Span, 0f, y.Span);
+        var node = Engine.Record(y, "Relu", Derivatives.Relu, this);
+        if (node is not null) node.Saved = y;
+        return y;
+    }
+
+    /// <summary>Elementwise GELU, the exact form <c>x·Φ(x) = ½x(1 + erf(x/√2))</c> (PyTorch's default).</summary>
+    public Tensor Gelu()
+    {
+        var y = Unary("Gelu", GeluOperator.Invoke);
+        var node = Engine.Record(y, "Gelu", Derivatives.Gelu, this);
+        if (node is not null) node.Saved = this;
+        return y;
+    }
+
+    /// <summary>Elementwise <c>min(max(x, min), max)</c>; the gradient passes where min ≤ x ≤ max.</summary>
+    /// <exception cref="ArgumentException">min exceeds max, or either is NaN.</exception>
+    public Tensor Clamp(float min, float max)
+    {
+        if (!(min <= max)) throw new ArgumentException($"Clamp: min ({min}) must not exceed max ({max}).");
+        var y = Empty(Shape);
+        TensorPrimitives.Max(Span, min, y.Span);
+        TensorPrimitives.Min(y.Span, max, y.Span);
+        var node = Engine.Record(y, "Clamp", Derivatives.Clamp, this);
+        if (node is not null)
+        {
+            node.Saved = this;
+            node.Scalar = min;
+            node.Scalar2 = max;
+        }
+        return y;
+    }
+}
