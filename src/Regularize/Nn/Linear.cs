@@ -52,15 +52,28 @@ public sealed class Linear : Module
     /// <inheritdoc/>
     protected override string Signature => $"Linear {InFeatures}->{OutFeatures}{(Bias is null ? ", no bias" : "")}";
 
-    /// <summary>Computes x·Wᵀ + b for an input of shape <c>[N, InFeatures]</c>, giving <c>[N, OutFeatures]</c>.</summary>
-    /// <param name="input">A batch of rows, shape <c>[N, InFeatures]</c>.</param>
-    /// <exception cref="ArgumentException">The input is not 2-D or has the wrong number of features.</exception>
+    /// <summary>
+    /// Computes x·Wᵀ + b over the last axis: <c>[N, InFeatures]</c> gives <c>[N, OutFeatures]</c>, and in general
+    /// <c>[..., InFeatures]</c> gives <c>[..., OutFeatures]</c>.
+    /// </summary>
+    /// <param name="input">Rows of <see cref="InFeatures"/> features, rank 2 or more.</param>
+    /// <exception cref="ArgumentException">The input has rank below 2 or the wrong number of features.</exception>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Rank != 2) throw InputError(input, $"has rank {input.Rank}, expected [N,{InFeatures}]");
-        if (input.Shape[1] != InFeatures) throw InputError(input, $"has {input.Shape[1]} features, expected {InFeatures}");
-        var y = Tensor.MatMul(input, Weight.Value, transposeB: true);
+        if (input.Rank < 2) throw InputError(input, $"has rank {input.Rank}, expected [N,{InFeatures}]");
+        if (input.Shape[-1] != InFeatures) throw InputError(input, $"has {input.Shape[-1]} features, expected {InFeatures}");
+        Tensor y;
+        if (input.Rank <= 3)
+        {
+            y = Tensor.MatMul(input, Weight.Value, transposeB: true);
+        }
+        else
+        {
+            int[] outShape = input.Shape.ToArray();
+            outShape[^1] = OutFeatures;
+            y = Tensor.MatMul(input.Reshape(-1, InFeatures), Weight.Value, transposeB: true).Reshape(outShape);
+        }
         return Bias is null ? y : y + Bias.Value;
     }
 }
