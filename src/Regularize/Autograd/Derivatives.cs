@@ -53,8 +53,8 @@ internal static class Derivatives
         var shape = g.Shape;
         var ab = Expand(a, shape);
         var bb = Expand(b, shape);
-        var ga = Tensor.Zeros(shape);
-        var gb = Tensor.Zeros(shape);
+        var ga = Tensor.ZerosTemp(shape);
+        var gb = Tensor.ZerosTemp(shape);
         ReadOnlySpan<float> gs = g.Span, xa = ab.Span, xb = bb.Span;
         Span<float> da = ga.Span, db = gb.Span;
         for (int i = 0; i < gs.Length; i++)
@@ -82,7 +82,7 @@ internal static class Derivatives
     public static void Abs(Node n, Tensor g) => n.Propagate(0, g * n.Saved!.Sign());
 
     // y = sign(x) (or any piecewise-constant op):  dx = 0
-    public static void ZeroGrad(Node n, Tensor g) => n.Propagate(0, Tensor.Zeros(g.Shape));
+    public static void ZeroGrad(Node n, Tensor g) => n.Propagate(0, Tensor.ZerosTemp(g.Shape));
 
     // y = x²:  dx = 2x·g
     public static void Square(Node n, Tensor g) => n.Propagate(0, g * n.Saved! * 2f);
@@ -128,13 +128,13 @@ internal static class Derivatives
     }
 
     // y = Σx:  dx = g broadcast
-    public static void SumAll(Node n, Tensor g) => n.Propagate(0, Tensor.Full(g.Item(), n.Inputs![0].Shape.ToArray()));
+    public static void SumAll(Node n, Tensor g) => n.Propagate(0, Tensor.FullTemp(n.Inputs![0].Shape, g.Item()));
 
     // y = mean x:  dx = g/N broadcast
     public static void MeanAll(Node n, Tensor g)
     {
         var x = n.Inputs![0];
-        n.Propagate(0, Tensor.Full(g.Item() / x.Length, x.Shape.ToArray()));
+        n.Propagate(0, Tensor.FullTemp(x.Shape, g.Item() / x.Length));
     }
 
     // y = Σ_axis x:  dx = g broadcast back along the axis
@@ -152,7 +152,7 @@ internal static class Derivatives
     {
         var x = n.Saved!;
         float max = n.Saved2!.Item();
-        var dx = Tensor.Zeros(x.Shape);
+        var dx = Tensor.ZerosTemp(x.Shape);
         ReadOnlySpan<float> xs = x.Span;
         int ties = 0;
         foreach (float v in xs) if (v.Equals(max)) ties++;
@@ -167,7 +167,7 @@ internal static class Derivatives
     {
         var x = n.Inputs![0];
         var (outer, len, inner) = x.AxisSplit(n.Axis, "Max");
-        var dx = Tensor.Zeros(x.Shape);
+        var dx = Tensor.ZerosTemp(x.Shape);
         ReadOnlySpan<float> gs = g.Span;
         Span<float> d = dx.Span;
         int[] idx = n.Indices!;
@@ -223,9 +223,9 @@ internal static class Derivatives
         bool ta = n.Flag, tb = n.Flag2;
         if (a.RequiresGrad)
         {
-            var da = ta ? Tensor.MatMul(b, g, transposeA: tb, transposeB: true) // A stored [k,m]: dA = op(B)·gᵀ
-                        : Tensor.MatMul(g, b, transposeA: false, transposeB: !tb); // dA = g·op(B)ᵀ
-            if (ta && b.Rank == 2 && a.Rank == 3) da = PerBatch(a, b, g, ta, tb);
+            var da = !ta ? Tensor.MatMul(g, b, transposeA: false, transposeB: !tb) // dA = g·op(B)ᵀ
+                : a.Rank == 3 && b.Rank == 2 ? PerBatch(a, b, g, tb) // each batch's A stored [k,m] with b shared
+                : Tensor.MatMul(b, g, transposeA: tb, transposeB: true); // A stored [k,m]: dA = op(B)·gᵀ
             n.Propagate(0, da);
         }
         if (b.RequiresGrad)
@@ -245,7 +245,7 @@ internal static class Derivatives
         }
     }
 
-    private static Tensor PerBatch(Tensor a, Tensor b, Tensor g, bool ta, bool tb)
+    private static Tensor PerBatch(Tensor a, Tensor b, Tensor g, bool tb)
     {
         int batch = a.Shape[0];
         var parts = new Tensor[batch];
@@ -275,13 +275,13 @@ internal static class Derivatives
     public static void Transpose(Node n, Tensor g) => n.Propagate(0, g.TransposeNoGrad());
 
     // y = reshape(x):  dx = reshape(g) to x's shape
-    public static void Reshape(Node n, Tensor g) => n.Propagate(0, g.Clone().ViewAs(n.Inputs![0].Shape));
+    public static void Reshape(Node n, Tensor g) => n.Propagate(0, g.ViewAs(n.Inputs![0].Shape));
 
     // y = x[start : start+count] (rows):  dx = g placed at those rows, zero elsewhere
     public static void Rows(Node n, Tensor g)
     {
         var x = n.Inputs![0];
-        var dx = Tensor.Zeros(x.Shape);
+        var dx = Tensor.ZerosTemp(x.Shape);
         int rowLength = x.Length / x.Shape[0];
         g.Span.CopyTo(dx.Span.Slice(n.Axis * rowLength, g.Length));
         n.Propagate(0, dx);
@@ -313,7 +313,7 @@ internal static class Derivatives
     {
         var x = n.Inputs![0];
         int c = x.Shape[1];
-        var dx = Tensor.Zeros(x.Shape);
+        var dx = Tensor.ZerosTemp(x.Shape);
         Span<float> d = dx.Span;
         ReadOnlySpan<float> gs = g.Span;
         int[] idx = n.Indices!;
@@ -339,7 +339,7 @@ internal static class Derivatives
     private static Tensor Expand(Tensor x, Shape shape)
     {
         if (x.Shape == shape) return x;
-        var y = Tensor.Zeros(shape);
+        var y = Tensor.ZerosTemp(shape);
         BinaryKernel.Run<AddOperator>(y, x, y);
         return y;
     }
@@ -350,7 +350,7 @@ internal static class Derivatives
         var dims = shape.ToArray();
         dims[axis] = 1;
         var gk = g.ViewAs(new Shape(dims));
-        var dx = Tensor.Zeros(shape);
+        var dx = Tensor.ZerosTemp(shape);
         BinaryKernel.Run<AddOperator>(dx, gk, dx);
         if (scale != 1f) TensorPrimitives.Multiply(dx.Span, scale, dx.Span);
         return dx;

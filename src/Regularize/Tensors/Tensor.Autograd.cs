@@ -99,5 +99,5 @@ public sealed partial class Tensor
     }
 
     /// <summary>A leaf that shares this tensor's storage but is cut off from the graph (no gradient flows through it).</summary>
-    public Tensor Detach() => new(Storage, Offset, Shape);
+    public Tensor Detach() => View(Storage, Offset, Shape);
 }

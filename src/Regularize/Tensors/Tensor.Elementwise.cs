@@ -6,8 +6,39 @@ namespace Regularize.Tensors;
 
 public sealed partial class Tensor
 {
-    /// <summary>A new tensor of the given shape whose elements are about to be overwritten.</summary>
-    internal static Tensor Empty(Shape shape) => new(GC.AllocateUninitializedArray<float>(shape.Length), 0, shape);
+    /// <summary>
+    /// A new tensor of the given shape whose elements are about to be overwritten: an op's result or a backward
+    /// temporary. Inside a <see cref="TensorScope"/> its storage comes from the pool and goes back when the scope ends.
+    /// </summary>
+    internal static Tensor Empty(Shape shape)
+    {
+        if (TensorScope.IsActive)
+        {
+            var t = new Tensor(TensorPool.Rent(shape.Length), 0, shape) { OwnsPooledStorage = true };
+            TensorScope.Track(t);
+            return t;
+        }
+        return new(GC.AllocateUninitializedArray<float>(shape.Length), 0, shape);
+    }
+
+    /// <summary>Like <see cref="Empty"/>, cleared to zeros.</summary>
+    internal static Tensor ZerosTemp(Shape shape)
+    {
+        var t = Empty(shape);
+        t.Span.Clear();
+        return t;
+    }
+
+    /// <summary>Like <see cref="Empty"/>, filled with <paramref name="value"/>.</summary>
+    internal static Tensor FullTemp(Shape shape, float value)
+    {
+        var t = Empty(shape);
+        t.Span.Fill(value);
+        return t;
+    }
+
+    /// <summary>True when this tensor's storage was rented from the <see cref="TensorPool"/> by its scope.</summary>
+    internal bool OwnsPooledStorage { get; private set; }
 
     private static Tensor Binary<TOp>(Tensor a, Tensor b, string op)
         where TOp : struct, IBinaryOperator

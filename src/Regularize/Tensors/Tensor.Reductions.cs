@@ -82,7 +82,7 @@ public sealed partial class Tensor
     internal Tensor SumAxisNoGrad(int axis, bool keepDims)
     {
         var (outer, n, inner) = AxisSplit(axis, "Sum");
-        var y = Zeros(ReducedShape(axis, keepDims));
+        var y = ZerosTemp(ReducedShape(axis, keepDims));
         ReadOnlySpan<float> x = Span;
         Span<float> d = y.Span;
         if (inner == 1)

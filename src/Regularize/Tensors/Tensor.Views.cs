@@ -57,12 +57,12 @@ public sealed partial class Tensor
         int[] dims = Shape.ToArray();
         dims[0] = count;
         int rowLength = Length / rows;
-        var y = new Tensor(Storage, Offset + start * rowLength, new Shape(dims));
+        var y = View(Storage, Offset + start * rowLength, new Shape(dims));
         var node = Autograd.Engine.Record(y, "Rows", Autograd.Derivatives.Rows, this);
         if (node is not null) node.Axis = start;
         return y;
     }
 
     /// <summary>A view sharing storage with this tensor but with another shape of equal length.</summary>
-    internal Tensor ViewAs(Shape shape) => new(Storage, Offset, shape);
+    internal Tensor ViewAs(Shape shape) => View(Storage, Offset, shape);
 }

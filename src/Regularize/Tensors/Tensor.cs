@@ -9,7 +9,8 @@ namespace Regularize.Tensors;
 /// </summary>
 public sealed partial class Tensor
 {
-    private readonly float[] _storage;
+    private float[] _storage;
+    private bool _released;
 
     internal Tensor(float[] storage, int offset, Shape shape)
     {
@@ -23,6 +24,14 @@ public sealed partial class Tensor
         Shape = shape;
     }
 
+    /// <summary>A view onto existing storage; inside a <see cref="TensorScope"/> it is released with the scope.</summary>
+    internal static Tensor View(float[] storage, int offset, Shape shape)
+    {
+        var t = new Tensor(storage, offset, shape);
+        TensorScope.Track(t);
+        return t;
+    }
+
     /// <summary>The tensor's dimensions.</summary>
     public Shape Shape { get; }
 
@@ -33,16 +42,45 @@ public sealed partial class Tensor
     public int Length => Shape.Length;
 
     /// <summary>The elements in row-major order, for zero-copy reading and writing.</summary>
-    public Span<float> Span => _storage.AsSpan(Offset, Shape.Length);
+    public Span<float> Span
+    {
+        get
+        {
+            if (_released) ThrowReleased();
+            return _storage.AsSpan(Offset, Shape.Length);
+        }
+    }
 
     /// <summary>The backing array, shared by every view of this tensor.</summary>
-    internal float[] Storage => _storage;
+    internal float[] Storage
+    {
+        get
+        {
+            if (_released) ThrowReleased();
+            return _storage;
+        }
+    }
+
+    /// <summary>True once the <see cref="TensorScope"/> this tensor was created in has ended; its memory is then reused.</summary>
+    public bool IsReleased => _released;
+
+    /// <summary>Marks the tensor released and hands back its storage when it owns a pooled array.</summary>
+    internal void Release(bool returnStorage)
+    {
+        if (_released) return;
+        if (returnStorage) TensorPool.Return(_storage);
+        _released = true;
+        _storage = [];
+    }
+
+    private void ThrowReleased() => throw new ObjectDisposedException(nameof(Tensor),
+        $"This {Shape} tensor was created inside a TensorScope that has ended, and its memory has been reused. Copy what you need with TensorScope.Keep() or Clone() before the scope ends.");
 
     /// <summary>Where this tensor's first element sits in <see cref="Storage"/>.</summary>
     internal int Offset { get; }
 
     /// <summary>A reference to the first element, for kernels.</summary>
-    internal ref float First => ref MemoryMarshal.GetArrayDataReference(_storage);
+    internal ref float First => ref MemoryMarshal.GetArrayDataReference(Storage);
 
     /// <summary>Copies the elements into a new array.</summary>
     public float[] ToArray() => Span.ToArray();
@@ -55,15 +93,15 @@ public sealed partial class Tensor
         {
             throw new InvalidOperationException($"Item() needs a one-element tensor, but the shape is {Shape}.");
         }
-        return _storage[Offset];
+        return Storage[Offset];
     }
 
     /// <summary>The element at the given row-major multi-index.</summary>
     [System.Runtime.CompilerServices.IndexerName("Element")]
     public float this[params int[] index]
     {
-        get => _storage[Offset + FlatIndex(index)];
-        set => _storage[Offset + FlatIndex(index)] = value;
+        get => Storage[Offset + FlatIndex(index)];
+        set => Storage[Offset + FlatIndex(index)] = value;
     }
 
     private int FlatIndex(int[] index)

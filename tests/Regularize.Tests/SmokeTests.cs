@@ -1,7 +1,0 @@
-namespace Regularize.Tests;
-
-public class SmokeTests
-{
-    [Test]
-    public void Builds() => Assert.That(1 + 1, Is.EqualTo(2));
-}
