@@ -41,7 +41,7 @@ public sealed class Dropout : Module
     {
         ArgumentNullException.ThrowIfNull(input);
         if (!IsTraining || P == 0) return input;
-        var mask = Tensor.Zeros(input.Shape);
+        var mask = Tensor.Empty(input.Shape); // pooled inside a TensorScope; every element is written below
         float keep = (float)(1.0 / (1.0 - P));
         var m = mask.Span;
         for (int i = 0; i < m.Length; i++) m[i] = _rng.NextDouble() < P ? 0f : keep;

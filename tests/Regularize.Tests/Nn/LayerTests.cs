@@ -152,7 +152,7 @@ public class LayerTests
         // Column 0: mean 3, biased variance 8/3, unbiased 4.
         Assert.That(y[0], Is.EqualTo(-2 / Math.Sqrt(8.0 / 3 + 1e-5)).Within(1e-5));
         Assert.That(bn.RunningMean!.ToArray(), Is.EqualTo(new[] { 0.5f * 3, 0.5f * 20 }));
-        Assert.That(bn.RunningVar!.ToArray(), Is.EqualTo(new[] { 0.5f + 0.5f * 4, 0.5f + 0.5f * 100 }).Within(1e-6).Percent, "unbiased batch variances 4 and 100");
+        Assert.That(bn.RunningVar!.ToArray(), Is.EqualTo(new[] { 0.5f + 0.5f * 4, 0.5f + 0.5f * 100 }).Within(1e-4).Percent, "unbiased batch variances 4 and 100");
         Assert.That(bn.NumBatchesTracked, Is.EqualTo(1));
 
         bn.Eval();
