@@ -17,8 +17,8 @@ namespace Regularize.Tests.Nn;
 /// Measured errors against the float64 reference: logits 7e-7 absolute (3.3e-6 relative); gradients of the
 /// 10×256 weight 8.6e-7 absolute (entries up to about 0.5), other gradient entries below 3e-8; row sums of the
 /// 256×784 weight's gradient 2.2e-6 absolute (2.5e-5 relative, sums of 784 float32 products), column sums 1.9e-7;
-/// its sum of squares 3.3e-8 relative. Tolerance: 1e-6 + 1e-5·|ref| elementwise, 2e-5 relative for the sum of
-/// squares: between 1.5× and 600× the measured errors.
+/// its sum of squares 3.3e-8 relative. Tolerance: 1e-6 + 1e-5·|ref| elementwise (the largest error is 19% of
+/// it), 1e-5 + 1e-4·|ref| for the row sums (error at most 10% of it), 2e-5 relative for the sum of squares.
 /// </remarks>
 public class Mlp784Tests
 {
@@ -84,7 +84,9 @@ public class Mlp784Tests
             rowSums[r] = (float)rs;
         }
         NnFixtures.AssertClose(g1.AsSpan(0, 2 * 784), NnFixtures.Doubles(Reference.GetProperty("grad_0_weight_first_rows")), Rtol, Atol, "grad 0.weight rows 0-1");
-        NnFixtures.AssertClose(rowSums, NnFixtures.Doubles(Reference.GetProperty("grad_0_weight_row_sums")), Rtol, Atol, "grad 0.weight row sums");
+        // A row sum is Σₙ δ[n,r]·Σ_c x[n,c] with Σ_c x ≈ 390: it carries the error of the backpropagated δ (itself a
+        // sum with cancellation) scaled up by 390, hence the looser tolerance.
+        NnFixtures.AssertClose(rowSums, NnFixtures.Doubles(Reference.GetProperty("grad_0_weight_row_sums")), 1e-4, 1e-5, "grad 0.weight row sums");
         NnFixtures.AssertClose(columnSums, NnFixtures.Doubles(Reference.GetProperty("grad_0_weight_column_sums")), Rtol, Atol, "grad 0.weight column sums");
         double expectedSquares = Reference.GetProperty("grad_0_weight_sum_of_squares").GetDouble();
         NnFixtures.AssertClose((float)sumOfSquares, expectedSquares, 2e-5, 0, "grad 0.weight sum of squares");

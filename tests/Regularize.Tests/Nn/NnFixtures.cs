@@ -45,7 +45,7 @@ internal static class NnFixtures
     public static (double MaxAbs, double MaxRel) AssertClose(ReadOnlySpan<float> actual, double[] expected, double rtol, double atol, string what)
     {
         Assert.That(actual.Length, Is.EqualTo(expected.Length), $"{what}: length");
-        double maxAbs = 0, maxRel = 0;
+        double maxAbs = 0, maxRel = 0, maxRatio = 0;
         int worst = -1;
         for (int i = 0; i < expected.Length; i++)
         {
@@ -53,9 +53,10 @@ internal static class NnFixtures
             double rel = err / Math.Max(Math.Abs(expected[i]), atol);
             if (err > maxAbs) maxAbs = err;
             if (rel > maxRel) maxRel = rel;
+            maxRatio = Math.Max(maxRatio, err / (atol + rtol * Math.Abs(expected[i])));
             if (!(err <= atol + rtol * Math.Abs(expected[i])) && worst < 0) worst = i;
         }
-        TestContext.Out.WriteLine($"{what}: max abs error {maxAbs:E2}, max rel error {maxRel:E2} over {expected.Length} values");
+        TestContext.Out.WriteLine($"{what}: max abs error {maxAbs:E2}, max rel error {maxRel:E2} over {expected.Length} values; worst error/tolerance {maxRatio:F3}");
         if (worst >= 0)
         {
             Assert.Fail($"{what}: element {worst} is {actual[worst]}, reference {expected[worst]} (tolerance {atol} + {rtol}·|ref|); max abs error {maxAbs:E2}");
