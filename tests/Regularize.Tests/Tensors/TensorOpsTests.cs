@@ -24,6 +24,10 @@ public class TensorOpsTests
         var z = x + y;
         Assert.That(z.Shape, Is.EqualTo(new Shape(2, 3, 2)));
         Assert.That(z.ToArray(), Is.EqualTo(new float[] { 101, 102, 201, 202, 301, 302, 103, 104, 203, 204, 303, 304 }));
+        // Trailing-axes broadcasts on either side, with leading 1s on the small operand.
+        Assert.That((T([10, 20, 30], 1, 3) - m).ToArray(), Is.EqualTo(new float[] { 9, 18, 27, 6, 15, 24 }));
+        Assert.That((m / T([1, 2, 4], 1, 1, 3)).ToArray(), Is.EqualTo(new float[] { 1, 1, 0.75f, 4, 2.5f, 1.5f }));
+        Assert.That((m / T([1, 2, 4], 1, 1, 3)).Shape, Is.EqualTo(new Shape(1, 2, 3)));
         Assert.That(Tensor.Maximum(m, T([3], 1)).ToArray(), Is.EqualTo(new float[] { 3, 3, 3, 4, 5, 6 }));
         Assert.That(Tensor.Minimum(m, T([3], 1)).ToArray(), Is.EqualTo(new float[] { 1, 2, 3, 3, 3, 3 }));
     }

@@ -27,6 +27,18 @@ internal static class BinaryKernel
             return;
         }
 
+        // A trailing-axes broadcast ([R, C] with [C], the bias add): one span-span op per row, nothing allocated.
+        if (a.Length == d.Length && IsSuffix(b.Shape, a.Shape))
+        {
+            for (int r = 0; r < d.Length; r += y.Length) TOp.Invoke(x.Slice(r, y.Length), y, d.Slice(r, y.Length));
+            return;
+        }
+        if (b.Length == d.Length && IsSuffix(a.Shape, b.Shape))
+        {
+            for (int r = 0; r < d.Length; r += x.Length) TOp.Invoke(x, y.Slice(r, x.Length), d.Slice(r, x.Length));
+            return;
+        }
+
         var shape = destination.Shape;
         var (sizes, sa, sb) = Broadcast.Coalesce(shape, Broadcast.Strides(a.Shape, shape), Broadcast.Strides(b.Shape, shape));
         int rank = sizes.Length;
@@ -54,5 +66,19 @@ internal static class BinaryKernel
                 index[axis] = 0;
             }
         }
+    }
+
+    /// <summary>True when <paramref name="small"/>, ignoring leading 1s, equals the trailing axes of <paramref name="large"/>.</summary>
+    private static bool IsSuffix(Shape small, Shape large)
+    {
+        int lead = 0;
+        while (lead < small.Rank && small[lead] == 1) lead++;
+        int n = small.Rank - lead;
+        if (n > large.Rank) return false;
+        for (int i = 0; i < n; i++)
+        {
+            if (small[lead + i] != large[large.Rank - n + i]) return false;
+        }
+        return true;
     }
 }

@@ -1,0 +1,10 @@
+using Regularize.Tensors;
+using Regularize.Tensors.Kernels;
+
+namespace Regularize.Benchmarks.Elementwise;
+
+/// <summary>Runs the broadcasting loop into a preallocated destination, so the benchmark measures the kernel, not allocation.</summary>
+internal static class BinaryKernelAccess
+{
+    public static void Add(Tensor a, Tensor b, Tensor destination) => BinaryKernel.Run<AddOperator>(a, b, destination);
+}
