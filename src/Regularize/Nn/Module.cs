@@ -72,6 +72,7 @@ public abstract class Module
     }
 
     /// <summary>Registers <paramref name="module"/> as a child named <paramref name="name"/> and renames it and everything below it under this module's path.</summary>
+    /// <typeparam name="T">The child's type, returned as is.</typeparam>
     /// <param name="name">The local name: non-empty, without dots, unique within this module.</param>
     /// <param name="module">The child; it must not already belong to a tree, and must not be this module or one of its ancestors.</param>
     /// <returns>The child.</returns>

@@ -205,4 +205,41 @@ public class LayerTests
         }
         Assert.That(model.Forward(Tensor.Ones(2, 4)).RequiresGrad, Is.True);
     }
+
+    [Test]
+    public void Every_layer_trains_inside_TensorScopes_and_its_state_outlives_them()
+    {
+        var model = new Sequential(new Linear(6, 8, seed: 1), new BatchNorm1d(8), new ReLU(), new Dropout(0.2, seed: 2),
+            new Linear(8, 8, seed: 3), new LayerNorm(8), new GELU(), new Flatten(), new Linear(8, 3, seed: 4));
+        var x = Tensor.RandomNormal([16, 6], seed: 5);
+        int[] y = Enumerable.Range(0, 16).Select(i => i % 3).ToArray();
+        var before = model.Parameters().Select(p => p.Value.ToArray()).ToArray();
+        float first = 0, last = 0;
+        for (int step = 0; step < 30; step++)
+        {
+            model.ZeroGrad();
+            using (TensorScope.Begin())
+            {
+                var loss = Losses.CrossEntropy(model.Forward(x), y) + Penalties.L2(model.Parameters(), 1e-3);
+                loss.Backward();
+                if (step == 0) first = loss.Item();
+                last = loss.Item();
+            }
+            foreach (var p in model.Parameters())
+            {
+                Span<float> w = p.Value.Span;
+                ReadOnlySpan<float> g = p.Grad!.Span;
+                for (int i = 0; i < w.Length; i++) w[i] -= 0.1f * g[i];
+            }
+        }
+        Assert.That(last, Is.LessThan(first / 2));
+        Assert.That(model.Parameters().Select(p => p.Value.ToArray()), Is.Not.EqualTo(before));
+        Assert.That(model.NamedBuffers().All(b => !b.Buffer.IsReleased), Is.True, "buffers are not scope-owned");
+        Assert.That(model.Parameters().All(p => !p.Value.IsReleased && !p.Grad!.IsReleased), Is.True);
+        model.Eval();
+        using (TensorScope.Begin())
+        {
+            Assert.That(float.IsFinite(model.Forward(x).Sum().Item()), Is.True);
+        }
+    }
 }
