@@ -100,9 +100,7 @@ internal static class Derivatives
     public static void Relu(Node n, Tensor g)
     {
         var dx = Tensor.Empty(g.Shape);
-        ReadOnlySpan<float> y = n.Saved!.Span, gs = g.Span;
-        Span<float> d = dx.Span;
-        for (int i = 0; i < d.Length; i++) d[i] = y[i] > 0 ? gs[i] : 0f;
+        ReluBackwardKernel.Invoke(n.Saved!.Span, g.Span, dx.Span);
         n.Propagate(0, dx);
     }
 

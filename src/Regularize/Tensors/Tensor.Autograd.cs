@@ -6,6 +6,7 @@ public sealed partial class Tensor
 {
     private bool _requiresGrad;
     private Tensor? _grad;
+    private Tensor? _spareGrad;
 
     /// <summary>
     /// Whether gradients flow to this tensor. Set it on leaves (inputs, parameters); results of recorded
@@ -34,7 +35,9 @@ public sealed partial class Tensor
 
     /// <summary>
     /// The gradient accumulated by <see cref="Backward()"/> calls into this leaf (null until the first). Gradients
-    /// add up across calls until cleared by setting this to null, as in PyTorch.
+    /// add up across calls until cleared by setting this to null, as in PyTorch. A cleared gradient's buffer is kept
+    /// and reused by the next backward pass (so clearing does not cost an allocation per step): do not hold on to
+    /// a gradient tensor after clearing it and expect its values to stay.
     /// </summary>
     /// <exception cref="ArgumentException">A gradient of another shape is assigned.</exception>
     public Tensor? Grad
@@ -46,6 +49,7 @@ public sealed partial class Tensor
             {
                 throw new ArgumentException($"Gradient of shape {value.Shape} assigned to a tensor of shape {Shape}.", nameof(value));
             }
+            if (value is null && _grad is not null && !_grad.IsReleased && _grad.Shape == Shape) _spareGrad = _grad;
             _grad = value;
         }
     }
@@ -60,7 +64,16 @@ public sealed partial class Tensor
     {
         if (_grad is null)
         {
-            _grad = grad.Clone();
+            if (_spareGrad is not null)
+            {
+                grad.Span.CopyTo(_spareGrad.Span);
+                _grad = _spareGrad;
+                _spareGrad = null;
+            }
+            else
+            {
+                _grad = TensorScope.Untracked(grad.Clone);
+            }
         }
         else
         {

@@ -91,4 +91,17 @@ public class EngineTests
         y.Sum().Backward();
         Assert.That(x.Grad!.Item(), Is.EqualTo(1f));
     }
+
+    [Test]
+    public void AClearedGradientBufferIsReusedByTheNextBackward()
+    {
+        var x = Tensor.FromArray([1, 2, 3]);
+        x.RequiresGrad = true;
+        (x * 2f).Sum().Backward();
+        var first = x.Grad!;
+        x.Grad = null;
+        (x * 5f).Sum().Backward();
+        Assert.That(x.Grad, Is.SameAs(first));
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(new float[] { 5, 5, 5 }), "the reused buffer holds only the new gradient");
+    }
 }

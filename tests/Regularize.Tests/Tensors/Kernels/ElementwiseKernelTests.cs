@@ -110,4 +110,18 @@ public class ElementwiseKernelTests
             (2, 0.9953222650189527), (3.5, 0.9999992569016276), (5, 0.9999999999984626), (-1, -0.8427007929497149)];
         foreach (var (x, erf) in cases) Assert.That(GeluOperator.Erf(x), Is.EqualTo(erf).Within(1e-14), $"erf({x})");
     }
+
+    [Test]
+    public void ReluBackwardMatchesScalarOnEveryPath()
+    {
+        foreach (int n in Lengths)
+        {
+            var y = Data(n, n);
+            var g = Data(n, n + 3);
+            var d = new float[n];
+            ReluBackwardKernel.Invoke(y, g, d);
+            for (int i = 0; i < n; i++) AssertSame(ReluBackwardKernel.Invoke(y[i], g[i]), d[i], $"relu backward n={n} i={i}");
+        }
+        Assert.That(() => ReluBackwardKernel.Invoke(new float[3], new float[2], new float[3]), Throws.ArgumentException.With.Message.Contains("3, 2 and 3"));
+    }
 }
