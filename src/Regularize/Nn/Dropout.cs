@@ -1,0 +1,50 @@
+using Regularize.Tensors;
+
+namespace Regularize.Nn;
+
+/// <summary>
+/// Inverted dropout, as <c>torch.nn.Dropout</c>: in training mode each element is zeroed with probability
+/// p and the survivors are scaled by 1/(1 − p), so the expected output equals the input; in evaluation mode
+/// it is the identity.
+/// </summary>
+/// <remarks>
+/// The masks come from this module's own <see cref="Rng"/>, seeded in the constructor: the same seed and the
+/// same sequence of calls give the same masks. Each training-mode call draws a fresh mask.
+/// </remarks>
+public sealed class Dropout : Module
+{
+    private readonly Rng _rng;
+
+    /// <summary>Creates the layer.</summary>
+    /// <param name="p">The probability of zeroing an element, in [0, 1).</param>
+    /// <param name="seed">The seed of the masks.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is outside [0, 1).</exception>
+    public Dropout(double p = 0.5, ulong seed = 0)
+    {
+        if (!(p >= 0 && p < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(p), p, $"Dropout probability p must be in [0, 1), was {p}.");
+        }
+        P = p;
+        _rng = new Rng(seed);
+    }
+
+    /// <summary>The probability of zeroing an element.</summary>
+    public double P { get; }
+
+    /// <inheritdoc/>
+    protected override string Signature => $"Dropout p={P}";
+
+    /// <summary>In training mode, multiplies the input by a fresh mask of 0 and 1/(1 − p); in evaluation mode (or with p = 0) returns the input itself.</summary>
+    /// <param name="input">A tensor of any shape.</param>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!IsTraining || P == 0) return input;
+        var mask = Tensor.Empty(input.Shape); // pooled inside a TensorScope; every element is written below
+        float keep = (float)(1.0 / (1.0 - P));
+        var m = mask.Span;
+        for (int i = 0; i < m.Length; i++) m[i] = _rng.NextDouble() < P ? 0f : keep;
+        return input * mask;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Regularize.Nn;
+
+/// <summary>How a loss combines its per-element terms into one scalar (as the <c>reduction</c> argument of PyTorch losses).</summary>
+public enum Reduction
+{
+    /// <summary>The mean of the terms (over samples for cross-entropy; over all elements for elementwise losses).</summary>
+    Mean,
+
+    /// <summary>The sum of the terms.</summary>
+    Sum,
+}
