@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using Regularize.Autograd;
+using Regularize.Data;
+using Regularize.Nn;
+using Regularize.Optimizers;
+using Regularize.Schedules;
+using Regularize.Tensors;
+
+namespace Regularize.Training;
+
+/// <summary>A loss of logits <c>[N, C]</c> against N class labels, reduced to a scalar mean.</summary>
+/// <param name="logits">The model's output for a batch.</param>
+/// <param name="labels">The batch's labels.</param>
+public delegate Tensor LossFunction(Tensor logits, int[] labels);
+
+/// <summary>
+/// A small fit loop for classifiers: epochs of mini-batches, an evaluation on a test set after each epoch, and
+/// per-epoch <see cref="EpochMetrics"/>. Events report progress.
+/// </summary>
+/// <remarks>
+/// <para>One step, inside its own <see cref="TensorScope"/> so every intermediate tensor is recycled:</para>
+/// <code>
+/// logits = model(x)            (training mode)
+/// loss   = lossFunction(logits, y)
+/// zero the gradients; loss.Backward()
+/// optimizer.Step()             (uses group values of step t)
+/// scheduler.Step() for each    (writes the values of step t + 1)
+/// </code>
+/// <para>Evaluation runs under <see cref="GradMode.NoGrad"/> with the model in evaluation mode, in batches of
+/// <see cref="EvaluationBatchSize"/> in index order; the model is back in training mode afterwards.</para>
+/// <para><b>Determinism.</b> The loop adds no randomness of its own: with the same initial weights and the same
+/// loader seed a run gives the same numbers (times aside), whatever thread runs it.</para>
+/// <para><b>Divergence.</b> When a batch's loss is not finite the step is skipped, the epoch is ended and
+/// evaluated, its metrics are marked <see cref="EpochMetrics.Diverged"/>, and <see cref="Fit"/> returns.</para>
+/// </remarks>
+public sealed class Trainer
+{
+    private readonly Func<Tensor, Tensor> _forward;
+    private readonly Action<bool> _setTraining;
+    private readonly IReadOnlyList<Parameter> _parameters;
+    private readonly IReadOnlyList<ParameterGroup> _groups;
+    private readonly Action _step;
+    private readonly Action _zeroGrad;
+    private readonly Scheduler[] _schedulers;
+    private readonly LossFunction _loss;
+    private DataLoader? _evaluationLoader;
+    private int _evaluationBatchSize = 1000;
+
+    internal Trainer(Func<Tensor, Tensor> forward, Action<bool> setTraining, IReadOnlyList<Parameter> parameters,
+        IReadOnlyList<ParameterGroup> groups, Action step, Action zeroGrad, IEnumerable<Scheduler>? schedulers, LossFunction? loss)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        ArgumentNullException.ThrowIfNull(setTraining);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(zeroGrad);
+        if (groups.Count == 0) throw new ArgumentException("The optimizer has no parameter groups.", nameof(groups));
+        _forward = forward;
+        _setTraining = setTraining;
+        _parameters = parameters;
+        _groups = groups;
+        _step = step;
+        _zeroGrad = zeroGrad;
+        _schedulers = schedulers?.ToArray() ?? [];
+        for (int i = 0; i < _schedulers.Length; i++)
+        {
+            if (_schedulers[i] is null) throw new ArgumentException($"schedulers[{i}] is null.", nameof(schedulers));
+        }
+        _loss = loss ?? CrossEntropy;
+    }
+
+    /// <summary>Raised before the first batch of each epoch.</summary>
+    public event EventHandler<EpochStartedEventArgs>? EpochStarted;
+
+    /// <summary>Raised after each optimizer step.</summary>
+    public event EventHandler<BatchEndedEventArgs>? BatchEnded;
+
+    /// <summary>Raised after each epoch's evaluation, with its metrics.</summary>
+    public event EventHandler<EpochEndedEventArgs>? EpochEnded;
+
+    /// <summary>
+    /// Which parameters count as decayed for <see cref="EpochMetrics.DecayedWeightNorm"/>. The default is
+    /// every parameter of rank 2 or more whose name does not end in <c>bias</c> (weight matrices).
+    /// </summary>
+    public Func<Parameter, bool> IsDecayed { get; init; } = IsWeightMatrix;
+
+    /// <summary>The batch size of evaluations; positive, 1000 by default. It does not change the results.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int EvaluationBatchSize
+    {
+        get => _evaluationBatchSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _evaluationBatchSize = value;
+            _evaluationLoader = null;
+        }
+    }
+
+    /// <summary>Optimizer steps taken by this trainer so far.</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>
+    /// Trains for <paramref name="epochs"/> passes over <paramref name="train"/>, evaluating on
+    /// <paramref name="test"/> after each.
+    /// </summary>
+    /// <param name="train">The training batches; its seed fixes the order.</param>
+    /// <param name="test">The test set, or null to skip evaluation (test figures are then NaN).</param>
+    /// <param name="epochs">The number of epochs; positive.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <returns>One <see cref="EpochMetrics"/> per epoch run; fewer than <paramref name="epochs"/> if training diverged.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is not positive.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public IReadOnlyList<EpochMetrics> Fit(DataLoader train, IDataset? test, int epochs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
+        var history = new List<EpochMetrics>(epochs);
+        var total = Stopwatch.StartNew();
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            int batches = train.BatchesPerEpoch;
+            EpochStarted?.Invoke(this, new EpochStartedEventArgs(epoch, epochs, batches));
+            _setTraining(true);
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            double learningRate = _groups[0].LearningRate, weightDecay = _groups[0].WeightDecay;
+            bool diverged = false;
+            int batchIndex = 0;
+            foreach (Batch batch in train)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                batchIndex++;
+                double loss;
+                using (TensorScope.Begin())
+                {
+                    Tensor logits = _forward(batch.Inputs);
+                    Tensor lossTensor = _loss(logits, batch.Labels);
+                    loss = lossTensor.Item();
+                    if (!double.IsFinite(loss))
+                    {
+                        diverged = true;
+                    }
+                    else
+                    {
+                        correct += CountCorrect(logits, batch.Labels, batch.Count);
+                        _zeroGrad();
+                        lossTensor.Backward();
+                        learningRate = _groups[0].LearningRate;
+                        weightDecay = _groups[0].WeightDecay;
+                        _step();
+                    }
+                }
+                if (diverged)
+                {
+                    // Finish the loader's epoch so a later Fit starts at an epoch boundary.
+                    while (train.TryNext(out _)) { }
+                    break;
+                }
+                foreach (var s in _schedulers) s.Step();
+                StepCount++;
+                lossSum += loss * batch.Count;
+                seen += batch.Count;
+                BatchEnded?.Invoke(this, new BatchEndedEventArgs(epoch, batchIndex, batches, StepCount, loss, batch.Count));
+            }
+
+            Evaluation evaluation = test is null ? new Evaluation(double.NaN, double.NaN, 0) : Evaluate(test);
+            var (all, decayed) = WeightNorms();
+            clock.Stop();
+            var metrics = new EpochMetrics(epoch, StepCount,
+                seen == 0 ? double.NaN : lossSum / seen,
+                seen == 0 ? double.NaN : (double)correct / seen,
+                evaluation.Loss, evaluation.Accuracy, all, decayed, learningRate, weightDecay,
+                clock.Elapsed, total.Elapsed, diverged);
+            history.Add(metrics);
+            EpochEnded?.Invoke(this, new EpochEndedEventArgs(metrics));
+            if (diverged) break;
+        }
+        return history;
+    }
+
+    /// <summary>
+    /// The mean loss and the accuracy on <paramref name="data"/>, in evaluation mode without gradients; the model
+    /// is left in training mode.
+    /// </summary>
+    /// <param name="data">The examples.</param>
+    public Evaluation Evaluate(IDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (_evaluationLoader is null || !ReferenceEquals(_evaluationLoader.Dataset, data))
+        {
+            _evaluationLoader = new DataLoader(data, Math.Min(_evaluationBatchSize, data.Count), shuffle: false);
+        }
+        var loader = _evaluationLoader;
+        double lossSum = 0;
+        long correct = 0, seen = 0;
+        _setTraining(false);
+        try
+        {
+            using (GradMode.NoGrad())
+            {
+                foreach (Batch batch in loader)
+                {
+                    using (TensorScope.Begin())
+                    {
+                        Tensor logits = _forward(batch.Inputs);
+                        lossSum += (double)_loss(logits, batch.Labels).Item() * batch.Count;
+                        correct += CountCorrect(logits, batch.Labels, batch.Count);
+                        seen += batch.Count;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _setTraining(true);
+        }
+        return new Evaluation(lossSum / seen, (double)correct / seen, (int)seen);
+    }
+
+    /// <summary>‖θ‖₂ over all parameters and over the decayed ones (<see cref="IsDecayed"/>), summed in double precision.</summary>
+    public (double All, double Decayed) WeightNorms()
+    {
+        double all = 0, decayed = 0;
+        foreach (var p in _parameters)
+        {
+            double s = SumOfSquares(p.Value.Span);
+            all += s;
+            if (IsDecayed(p)) decayed += s;
+        }
+        return (Math.Sqrt(all), Math.Sqrt(decayed));
+    }
+
+    /// <summary>Cross-entropy of logits against labels, mean over the batch: −mean_i log softmax(logitsᵢ)[labelᵢ].</summary>
+    /// <param name="logits">Scores <c>[N, C]</c>.</param>
+    /// <param name="labels">N class indices.</param>
+    public static Tensor CrossEntropy(Tensor logits, int[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        return -logits.LogSoftmax().Gather(labels).Mean();
+    }
+
+    /// <summary>The default <see cref="IsDecayed"/>: rank 2 or more, and a name whose last segment is not <c>bias</c>.</summary>
+    /// <param name="parameter">The parameter.</param>
+    public static bool IsWeightMatrix(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        return parameter.Shape.Rank >= 2 && !parameter.Name.Split('.')[^1].Equals("bias", StringComparison.Ordinal);
+    }
+
+    internal static int CountCorrect(Tensor logits, int[] labels, int count)
+    {
+        ReadOnlySpan<float> x = logits.Span;
+        int classes = x.Length / count, correct = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var row = x.Slice(i * classes, classes);
+            int best = 0;
+            for (int c = 1; c < classes; c++)
+            {
+                if (row[c] > row[best]) best = c;
+            }
+            if (best == labels[i]) correct++;
+        }
+        return correct;
+    }
+
+    private static double SumOfSquares(ReadOnlySpan<float> x)
+    {
+        double s = 0;
+        foreach (float v in x) s += (double)v * v;
+        return s;
+    }
+}

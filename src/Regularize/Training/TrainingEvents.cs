@@ -1,0 +1,53 @@
+namespace Regularize.Training;
+
+/// <summary>Raised by <see cref="Trainer"/> before the first batch of an epoch.</summary>
+/// <param name="epoch">The epoch, counting from 1.</param>
+/// <param name="epochs">The number of epochs of the run.</param>
+/// <param name="batchesPerEpoch">The number of batches the epoch will have.</param>
+public sealed class EpochStartedEventArgs(int epoch, int epochs, int batchesPerEpoch) : EventArgs
+{
+    /// <summary>The epoch, counting from 1.</summary>
+    public int Epoch { get; } = epoch;
+
+    /// <summary>The number of epochs of the run.</summary>
+    public int Epochs { get; } = epochs;
+
+    /// <summary>The number of batches the epoch will have.</summary>
+    public int BatchesPerEpoch { get; } = batchesPerEpoch;
+}
+
+/// <summary>Raised by <see cref="Trainer"/> after each optimizer step (and after the schedulers advanced).</summary>
+/// <param name="epoch">The epoch, counting from 1.</param>
+/// <param name="batch">The batch within the epoch, counting from 1.</param>
+/// <param name="batchesPerEpoch">The number of batches per epoch.</param>
+/// <param name="step">Optimizer steps taken so far in the run, this one included.</param>
+/// <param name="loss">The batch's training loss.</param>
+/// <param name="count">The number of examples in the batch.</param>
+public sealed class BatchEndedEventArgs(int epoch, int batch, int batchesPerEpoch, long step, double loss, int count) : EventArgs
+{
+    /// <summary>The epoch, counting from 1.</summary>
+    public int Epoch { get; } = epoch;
+
+    /// <summary>The batch within the epoch, counting from 1.</summary>
+    public int Batch { get; } = batch;
+
+    /// <summary>The number of batches per epoch.</summary>
+    public int BatchesPerEpoch { get; } = batchesPerEpoch;
+
+    /// <summary>Optimizer steps taken so far in the run, this one included.</summary>
+    public long Step { get; } = step;
+
+    /// <summary>The batch's training loss (the value before the step).</summary>
+    public double Loss { get; } = loss;
+
+    /// <summary>The number of examples in the batch.</summary>
+    public int Count { get; } = count;
+}
+
+/// <summary>Raised by <see cref="Trainer"/> when an epoch, its evaluation included, is over.</summary>
+/// <param name="metrics">What the epoch measured.</param>
+public sealed class EpochEndedEventArgs(EpochMetrics metrics) : EventArgs
+{
+    /// <summary>What the epoch measured.</summary>
+    public EpochMetrics Metrics { get; } = metrics;
+}
