@@ -1,10 +1,8 @@
+using Regularize.Lab.Cli;
+
 namespace Regularize.Lab;
 
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        Console.WriteLine("regularize lab");
-        return 0;
-    }
+    private static int Main(string[] args) => LabApp.Run(args, LabConsole.ForTerminal());
 }

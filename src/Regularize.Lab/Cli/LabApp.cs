@@ -1,0 +1,97 @@
+using System.CommandLine;
+using Regularize.Lab.Commands;
+
+namespace Regularize.Lab.Cli;
+
+/// <summary>The <c>regularize</c> command line: parses, dispatches, and turns failures into one line on stderr.</summary>
+internal static class LabApp
+{
+    /// <summary>Exit code of a run that failed on bad input or data.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Exit code of a command line that does not parse.</summary>
+    public const int UsageError = 2;
+
+    public static RootCommand BuildRoot(LabConsole console)
+    {
+        var root = new RootCommand("The Regularize lab: train MLPs on Fashion-MNIST and compare optimizers, weight decay and schedules.");
+        root.Add(CompareCommand.Build(console));
+        root.Add(SweepCommand.Build(console));
+        root.Add(LrFindCommand.Build(console));
+        root.Add(ScheduleCommand.Build(console));
+        return root;
+    }
+
+    /// <summary>Runs the lab with <paramref name="args"/>; returns the process exit code.</summary>
+    public static int Run(string[] args, LabConsole console)
+    {
+        ParseResult parse;
+        try
+        {
+            parse = BuildRoot(console).Parse(args);
+        }
+        catch (Exception e)
+        {
+            console.Error.WriteLine($"regularize: {FirstLine(e.Message)}");
+            return UsageError;
+        }
+        if (parse.Errors.Count > 0)
+        {
+            console.Error.WriteLine($"regularize: {FirstLine(parse.Errors[0].Message)} (see --help)");
+            return UsageError;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration
+            {
+                Output = console.Output,
+                Error = console.Error,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            console.Error.WriteLine("regularize: cancelled");
+            return 130;
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            return Report(console, e.Flatten().InnerExceptions[0]);
+        }
+        catch (Exception e)
+        {
+            return Report(console, e);
+        }
+    }
+
+    private static int Report(LabConsole console, Exception e)
+    {
+        string message = e switch
+        {
+            LabException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+                or ArgumentException or IOException or UnauthorizedAccessException => Describe(e),
+            _ => $"{e.GetType().Name}: {Describe(e)}",
+        };
+        console.Error.WriteLine($"regularize: {FirstLine(message)}");
+        if (Environment.GetEnvironmentVariable("REGULARIZE_DEBUG") == "1") console.Error.WriteLine(e);
+        return Failure;
+    }
+
+    /// <summary>An exception's message without .NET's " (Parameter 'x')" suffix, on one line.</summary>
+    public static string Describe(Exception e)
+    {
+        string message = e.Message;
+        if (e is ArgumentException { ParamName: { } name })
+        {
+            string suffix = $" (Parameter '{name}')";
+            if (message.EndsWith(suffix, StringComparison.Ordinal)) message = message[..^suffix.Length];
+        }
+        return FirstLine(message);
+    }
+
+    private static string FirstLine(string text)
+    {
+        int newline = text.IndexOfAny(['\r', '\n']);
+        return (newline < 0 ? text : text[..newline]).Trim();
+    }
+}

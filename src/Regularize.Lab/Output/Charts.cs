@@ -1,0 +1,165 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace Regularize.Lab.Output;
+
+/// <summary>One line of a chart: a name for the legend and its points.</summary>
+internal sealed record Series(string Name, double[] X, double[] Y, bool RightAxis = false);
+
+/// <summary>Line charts and heatmaps written as PNG and SVG with ScottPlot.</summary>
+internal static class Charts
+{
+    public const int DefaultWidth = 800;
+    public const int DefaultHeight = 450;
+
+    /// <summary>
+    /// Draws <paramref name="series"/> as lines and saves <c>{basePath}.png</c> and <c>{basePath}.svg</c>.
+    /// With <paramref name="logX"/> (or <paramref name="logY"/>) the axis is logarithmic: values are plotted as
+    /// log₁₀ and labelled as powers of ten; non-positive values are left out.
+    /// </summary>
+    public static IReadOnlyList<string> Lines(string basePath, string title, string xLabel, string yLabel, IReadOnlyList<Series> series,
+        bool logX = false, bool logY = false, string? rightLabel = null, int width = DefaultWidth, int height = DefaultHeight,
+        IReadOnlyList<(double X, string Label)>? markers = null)
+    {
+        var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var s = series[i];
+            var (x, y) = Transform(s.X, s.Y, logX, logY && !s.RightAxis);
+            var line = plot.Add.ScatterLine(x, y, palette.GetColor(i));
+            if (series.Count > 1) line.LegendText = s.Name;
+            line.LineWidth = 2;
+            line.MarkerSize = x.Length <= 30 ? 5 : 0;
+            if (s.RightAxis)
+            {
+                line.Axes.YAxis = plot.Axes.Right;
+                line.LinePattern = LinePattern.Dashed;
+            }
+        }
+        if (markers is not null)
+        {
+            foreach (var (mx, label) in markers)
+            {
+                double at = logX ? Math.Log10(mx) : mx;
+                var v = plot.Add.VerticalLine(at, 1, Colors.Gray, LinePattern.Dotted);
+                v.LegendText = label;
+            }
+        }
+        if (rightLabel is not null) plot.Axes.Right.Label.Text = rightLabel;
+        if (logX) plot.Axes.Bottom.TickGenerator = LogTicks();
+        if (logY) plot.Axes.Left.TickGenerator = LogTicks();
+        if (series.Count + (markers?.Count ?? 0) > 1)
+        {
+            plot.ShowLegend(rightLabel is null ? Edge.Right : Edge.Bottom);
+        }
+        else
+        {
+            plot.HideLegend();
+        }
+        return Save(plot, basePath, width, height);
+    }
+
+    /// <summary>
+    /// A heatmap of <paramref name="values"/>[row, column] (row 0 at the bottom) with each cell's value written in it,
+    /// labelled columns and rows, and a colour bar; saved as PNG and SVG. NaN cells are grey.
+    /// </summary>
+    public static IReadOnlyList<string> Heatmap(string basePath, string title, string xLabel, string yLabel,
+        IReadOnlyList<string> columnLabels, IReadOnlyList<string> rowLabels, double[,] values, string colorLabel, string cellFormat,
+        (int Row, int Column)? highlight = null, int width = DefaultWidth, int height = 560)
+    {
+        int rows = values.GetLength(0), columns = values.GetLength(1);
+        var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+
+        // ScottPlot draws row 0 of the array at the top; flip so the first row sits at the bottom (y grows upwards).
+        var flipped = new double[rows, columns];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++) flipped[rows - 1 - r, c] = values[r, c];
+        }
+        var map = plot.Add.Heatmap(flipped);
+        map.Colormap = new ScottPlot.Colormaps.Viridis();
+        map.NaNCellColor = Colors.LightGray;
+        map.Extent = new CoordinateRect(-0.5, columns - 0.5, -0.5, rows - 0.5);
+        var finite = Flatten(values).Where(double.IsFinite).ToArray();
+        if (finite.Length > 0)
+        {
+            double lo = finite.Min(), hi = finite.Max();
+            if (hi - lo < 1e-12) hi = lo + 1e-12;
+            map.ManualRange = new ScottPlot.Range(lo, hi);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < columns; c++)
+                {
+                    double v = values[r, c];
+                    string text = double.IsFinite(v) ? v.ToString(cellFormat, CultureInfo.InvariantCulture) : "n/a";
+                    var label = plot.Add.Text(text, c, r);
+                    label.LabelAlignment = Alignment.MiddleCenter;
+                    label.LabelFontSize = 13;
+                    bool bright = double.IsFinite(v) && (v - lo) / (hi - lo) > 0.6;
+                    label.LabelFontColor = bright ? Colors.Black : Colors.White;
+                    if (highlight is { } h && h.Row == r && h.Column == c) label.LabelBold = true;
+                }
+            }
+        }
+        var bar = plot.Add.ColorBar(map);
+        bar.Label = colorLabel;
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, columns).Select(i => (double)i).ToArray(), columnLabels.ToArray());
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, rows).Select(i => (double)i).ToArray(), rowLabels.ToArray());
+        plot.Axes.SetLimits(-0.5, columns - 0.5, -0.5, rows - 0.5);
+        plot.HideGrid();
+        return Save(plot, basePath, width, height);
+    }
+
+    private static IReadOnlyList<string> Save(Plot plot, string basePath, int width, int height)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(basePath));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        string png = basePath + ".png", svg = basePath + ".svg";
+        plot.SavePng(png, width, height);
+        plot.SaveSvg(svg, width, height);
+        return [png, svg];
+    }
+
+    private static (double[] X, double[] Y) Transform(double[] x, double[] y, bool logX, bool logY)
+    {
+        var xs = new List<double>(x.Length);
+        var ys = new List<double>(y.Length);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double a = x[i], b = y[i];
+            if (logX) a = a > 0 ? Math.Log10(a) : double.NaN;
+            if (logY) b = b > 0 ? Math.Log10(b) : double.NaN;
+            if (double.IsNaN(a)) continue;
+            xs.Add(a);
+            ys.Add(b);
+        }
+        return (xs.ToArray(), ys.ToArray());
+    }
+
+    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
+    {
+        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        IntegerTicksOnly = true,
+        LabelFormatter = v => FormatPower(v),
+    };
+
+    private static string FormatPower(double exponent)
+    {
+        double value = Math.Pow(10, exponent);
+        return value.ToString(value is >= 1e-3 and < 1e4 ? "0.###" : "0e0", CultureInfo.InvariantCulture);
+    }
+
+    private static IEnumerable<double> Flatten(double[,] values)
+    {
+        foreach (double v in values) yield return v;
+    }
+}
