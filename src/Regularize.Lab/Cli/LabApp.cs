@@ -80,13 +80,13 @@ internal static class LabApp
     /// <summary>An exception's message without .NET's " (Parameter 'x')" suffix, on one line.</summary>
     public static string Describe(Exception e)
     {
-        string message = e.Message;
+        string message = FirstLine(e.Message);
         if (e is ArgumentException { ParamName: { } name })
         {
             string suffix = $" (Parameter '{name}')";
             if (message.EndsWith(suffix, StringComparison.Ordinal)) message = message[..^suffix.Length];
         }
-        return FirstLine(message);
+        return message;
     }
 
     private static string FirstLine(string text)

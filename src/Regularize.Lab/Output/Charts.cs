@@ -4,7 +4,7 @@ using ScottPlot;
 namespace Regularize.Lab.Output;
 
 /// <summary>One line of a chart: a name for the legend and its points.</summary>
-internal sealed record Series(string Name, double[] X, double[] Y, bool RightAxis = false);
+internal sealed record Series(string Name, double[] X, double[] Y, bool RightAxis = false, int Color = -1, bool Dashed = false);
 
 /// <summary>Line charts and heatmaps written as PNG and SVG with ScottPlot.</summary>
 internal static class Charts
@@ -30,10 +30,11 @@ internal static class Charts
         {
             var s = series[i];
             var (x, y) = Transform(s.X, s.Y, logX, logY && !s.RightAxis);
-            var line = plot.Add.ScatterLine(x, y, palette.GetColor(i));
+            var line = plot.Add.ScatterLine(x, y, palette.GetColor(s.Color >= 0 ? s.Color : i));
             if (series.Count > 1) line.LegendText = s.Name;
             line.LineWidth = 2;
             line.MarkerSize = x.Length <= 30 ? 5 : 0;
+            if (s.Dashed) line.LinePattern = LinePattern.Dashed;
             if (s.RightAxis)
             {
                 line.Axes.YAxis = plot.Axes.Right;

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Regularize.Training;
+
+namespace Regularize.Lab.Output;
+
+/// <summary>Settings shared by the result files.</summary>
+internal sealed record RunSettings(string Data, int TrainExamples, int TestExamples, int Epochs, int BatchSize, int[] Hidden, ulong Seed);
+
+/// <summary>One epoch in a result file.</summary>
+internal sealed record EpochRow(int Epoch, long Steps, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy,
+    double WeightNorm, double DecayedWeightNorm, double LearningRate, double WeightDecay, bool Diverged, double Seconds);
+
+/// <summary>One variant of <c>compare</c>.</summary>
+internal sealed record VariantReport(string Name, string Title, string Description, double LearningRate, double WeightDecay, bool Diverged, List<EpochRow> Epochs);
+
+/// <summary>The JSON written by <c>compare</c>.</summary>
+internal sealed record CompareReport(string Command, RunSettings Settings, List<VariantReport> Variants);
+
+/// <summary>CSV and JSON helpers. Numbers are written with the invariant culture and round-trip precision.</summary>
+internal static class ResultFiles
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static RunSettings Settings(TrainingConfig config, int trainCount, int testCount) =>
+        new(Path.GetFullPath(config.DataFolder), trainCount, testCount, config.Epochs, config.BatchSize, config.Hidden, config.Seed);
+
+    public static EpochRow Row(EpochMetrics m) => new(m.Epoch, m.Steps, m.TrainLoss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy,
+        m.WeightNorm, m.DecayedWeightNorm, m.LearningRate, m.WeightDecay, m.Diverged, Math.Round(m.Elapsed.TotalSeconds, 3));
+
+    public static string EpochCsvHeader(string key) =>
+        $"{key},epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,weight_norm,decayed_weight_norm,learning_rate,weight_decay,diverged,seconds";
+
+    public static string EpochCsvRow(string key, EpochMetrics m) => string.Join(",",
+        key, I(m.Epoch), I(m.Steps), D(m.TrainLoss), D(m.TrainAccuracy), D(m.TestLoss), D(m.TestAccuracy), D(m.WeightNorm),
+        D(m.DecayedWeightNorm), D(m.LearningRate), D(m.WeightDecay), m.Diverged ? "true" : "false",
+        m.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture));
+
+    public static void WriteJson<T>(string path, T value) => File.WriteAllText(path, JsonSerializer.Serialize(value, Json) + "\n");
+
+    public static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Regularize.Lab.Cli;
+
+namespace Regularize.Lab;
+
+/// <summary>The options every training command takes, and their checks.</summary>
+internal sealed class TrainingOptions
+{
+    public TrainingOptions(Command command, int epochs, string output)
+    {
+        Data = new Option<string?>("--data") { Description = "Folder with the four Fashion-MNIST IDX files (plain or .gz). Default: the shipped subset data/fashion-mnist." };
+        Epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => epochs };
+        BatchSize = new Option<int>("--batch-size") { Description = "Examples per step.", DefaultValueFactory = _ => 128 };
+        Hidden = new Option<int[]>("--hidden") { Description = "Hidden layer widths of the MLP, comma-separated.", CustomParser = Lists.Ints, DefaultValueFactory = _ => [256, 128] };
+        Seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights and the data order.", DefaultValueFactory = _ => 1 };
+        Threads = new Option<int>("--threads") { Description = "Threads to use (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        Out = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => output };
+        foreach (var o in new Option[] { Data, Epochs, BatchSize, Hidden, Seed, Threads, Out }) command.Add(o);
+    }
+
+    public Option<string?> Data { get; }
+
+    public Option<int> Epochs { get; }
+
+    public Option<int> BatchSize { get; }
+
+    public Option<int[]> Hidden { get; }
+
+    public Option<ulong> Seed { get; }
+
+    public Option<int> Threads { get; }
+
+    public Option<string> Out { get; }
+
+    /// <summary>Reads and checks the values; the data folder is resolved but not loaded.</summary>
+    public TrainingConfig Read(ParseResult parse)
+    {
+        int epochs = parse.GetValue(Epochs), batch = parse.GetValue(BatchSize);
+        int[] hidden = parse.GetValue(Hidden) ?? [];
+        if (epochs <= 0) throw new LabException($"--epochs must be positive, was {epochs}.");
+        if (batch <= 0) throw new LabException($"--batch-size must be positive, was {batch}.");
+        if (hidden.Any(h => h <= 0)) throw new LabException($"--hidden widths must be positive, were {string.Join(",", hidden)}.");
+        ReadThreads(parse);
+        return new TrainingConfig(LabData.Resolve(parse.GetValue(Data)), epochs, batch, hidden, parse.GetValue(Seed));
+    }
+
+    public int ReadThreads(ParseResult parse)
+    {
+        int threads = parse.GetValue(Threads);
+        if (threads <= 0) throw new LabException($"--threads must be positive, was {threads}.");
+        return threads;
+    }
+
+    public string ReadOut(ParseResult parse)
+    {
+        string folder = parse.GetValue(Out)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new LabException($"cannot create the output folder '{folder}': {LabApp.Describe(e)}", e);
+        }
+        return folder;
+    }
+}

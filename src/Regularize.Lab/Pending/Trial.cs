@@ -1,0 +1,62 @@
+using Regularize.Data;
+using Regularize.Nn;
+using Regularize.Training;
+
+namespace Regularize.Lab;
+
+/// <summary>What every run of a command shares: the data, the model shape, the length of training and the seed.</summary>
+internal sealed record TrainingConfig(string DataFolder, int Epochs, int BatchSize, int[] Hidden, ulong Seed);
+
+/// <summary>One training run: a variant with its learning rate and weight decay.</summary>
+internal sealed record TrialSpec(Variant Variant, double LearningRate, double WeightDecay);
+
+/// <summary>A finished run.</summary>
+internal sealed record TrialResult(TrialSpec Spec, string Description, IReadOnlyList<EpochMetrics> History, int BatchesPerEpoch, long TotalSteps)
+{
+    public EpochMetrics Final => History[^1];
+
+    public bool Diverged => History.Any(m => m.Diverged);
+}
+
+/// <summary>Builds the lab's model and runs one trial.</summary>
+internal static class Trial
+{
+    /// <summary>The MLP input → hidden… → 10 with ReLU between layers; layer k is initialised from seed·1000 + k.</summary>
+    public static Sequential Mlp(int inputs, IReadOnlyList<int> hidden, int classes, ulong seed)
+    {
+        var model = new Sequential();
+        int width = inputs;
+        for (int k = 0; k < hidden.Count; k++)
+        {
+            model.Append(new Linear(width, hidden[k], seed: unchecked(seed * 1000 + (ulong)k)));
+            model.Append(new ReLU());
+            width = hidden[k];
+        }
+        model.Append(new Linear(width, classes, seed: unchecked(seed * 1000 + (ulong)hidden.Count)));
+        return model;
+    }
+
+    /// <summary>
+    /// Trains the MLP with <paramref name="spec"/> on <paramref name="train"/> and evaluates on <paramref name="test"/> after
+    /// every epoch. <paramref name="threads"/> bounds the threads of the matrix multiply and the optimizer step; the numbers
+    /// do not depend on it. <paramref name="observe"/> may subscribe to the trainer's events.
+    /// </summary>
+    public static TrialResult Run(TrialSpec spec, TrainingConfig config, IDataset train, IDataset test, int threads,
+        Action<Trainer>? observe = null, CancellationToken cancellationToken = default,
+        Regularization.DecayScaling scaling = Regularization.DecayScaling.LearningRate)
+    {
+        return ThreadLimit.Run(threads, () =>
+        {
+            var model = Mlp(train.SampleShape.Length, config.Hidden, FashionMnistClasses(train), config.Seed);
+            var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
+            long totalSteps = (long)loader.BatchesPerEpoch * config.Epochs;
+            var setup = spec.Variant.Create(model.Parameters(), spec.LearningRate, spec.WeightDecay, totalSteps, threads, scaling);
+            var trainer = new Trainer(model, setup.Optimizer, setup.Schedulers) { IsDecayed = Regularization.DecayMask.IsDecayedByDefault };
+            observe?.Invoke(trainer);
+            var history = trainer.Fit(loader, test, config.Epochs, cancellationToken);
+            return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps);
+        });
+    }
+
+    private static int FashionMnistClasses(IDataset train) => train is InMemoryDataset d ? d.ClassCount : 10;
+}
