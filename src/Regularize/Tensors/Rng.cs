@@ -18,18 +18,23 @@ public sealed class Rng
         _s3 = SplitMix(ref x);
     }
 
-    /// <summary>The generator's four state words, to save and restore it exactly.</summary>
-    public ulong[] GetState() => [_s0, _s1, _s2, _s3];
+    /// <summary>
+    /// The generator's state, to save and restore it exactly: the four xoshiro words, then a flag word (1 when a
+    /// second normal sample from <see cref="NextNormal"/> is cached) and that sample's bits.
+    /// </summary>
+    public ulong[] GetState() => [_s0, _s1, _s2, _s3, _hasSpare ? 1UL : 0UL, (ulong)BitConverter.DoubleToInt64Bits(_spare)];
 
-    /// <summary>Restores a state captured by <see cref="GetState"/>.</summary>
-    /// <exception cref="ArgumentException">The state does not have four words, or is all zero.</exception>
+    /// <summary>Restores a state captured by <see cref="GetState"/> (six words), or the four xoshiro words alone (no cached normal sample).</summary>
+    /// <exception cref="ArgumentException">The state does not have four or six words, its first four are all zero, or its flag word is not 0 or 1.</exception>
     public void SetState(ReadOnlySpan<ulong> state)
     {
-        if (state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
+        if (state.Length is not (4 or 6) || (state[0] | state[1] | state[2] | state[3]) == 0 || (state.Length == 6 && state[4] > 1))
         {
-            throw new ArgumentException("An Rng state is four 64-bit words, not all zero.", nameof(state));
+            throw new ArgumentException("An Rng state is four 64-bit words, not all zero, optionally followed by a 0/1 flag and a cached normal sample.", nameof(state));
         }
         (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
+        _hasSpare = state.Length == 6 && state[4] == 1;
+        _spare = state.Length == 6 ? BitConverter.Int64BitsToDouble((long)state[5]) : 0;
     }
 
     private static ulong SplitMix(ref ulong x)

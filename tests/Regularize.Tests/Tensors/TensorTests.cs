@@ -124,5 +124,14 @@ public class TensorTests
         Assert.That(Enumerable.Range(0, 5).Select(_ => other.NextInt(10)).ToArray(), Is.EqualTo(expected));
         Assert.That(expected, Is.All.InRange(0, 9));
         Assert.That(() => other.SetState(new ulong[4]), Throws.ArgumentException);
+
+        // A state taken between the two samples of a polar-method pair restores the cached one too.
+        var normal = new Rng(11);
+        normal.NextNormal();
+        var mid = normal.GetState();
+        double next = normal.NextNormal();
+        var restored = new Rng(0);
+        restored.SetState(mid);
+        Assert.That(restored.NextNormal(), Is.EqualTo(next));
     }
 }
