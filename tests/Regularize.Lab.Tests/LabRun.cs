@@ -1,0 +1,40 @@
+using Regularize.Lab.Cli;
+
+namespace Regularize.Lab.Tests;
+
+/// <summary>Runs the lab in-process with a plain console and captures what it writes.</summary>
+internal sealed record LabRun(int ExitCode, string Output, string Error)
+{
+    public static LabRun Of(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = LabApp.Run(args, LabConsole.Plain(output, error));
+        return new LabRun(code, output.ToString(), error.ToString());
+    }
+
+    public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
+}
+
+/// <summary>A fresh temporary folder per test, deleted afterwards.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public TempFolder() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "regularize-lab-tests", Guid.NewGuid().ToString("N"));
+
+    public string this[string relative] => System.IO.Path.Combine(Path, relative);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
