@@ -1,0 +1,176 @@
+namespace Regularize.Lab.Tests;
+
+/// <summary>compare, sweep and lr-find on a tiny synthetic IDX folder (8×8 images, 240 training / 60 test).</summary>
+[NonParallelizable]
+[Ignore("compare, sweep and lr-find are built once the optimizers merge")]
+public class TrainingCommandTests
+{
+    private TempFolder _data = null!;
+
+    [OneTimeSetUp]
+    public void WriteData()
+    {
+        _data = new TempFolder();
+        SyntheticIdx.Write(_data.Path);
+    }
+
+    [OneTimeTearDown]
+    public void DeleteData() => _data.Dispose();
+
+    private string[] Tiny(params string[] args) => [.. args, "--data", _data.Path, "--hidden", "16", "--batch-size", "32"];
+
+    [Test]
+    public void CompareWritesTablesCsvJsonAndPlots()
+    {
+        using var temp = new TempFolder();
+        var run = LabRun.Of(Tiny("compare", "--epochs", "2", "--out", temp.Path, "--threads", "1"));
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        foreach (string name in new[] { "loss", "accuracy", "weight-norm", "learning-rate", "weight-decay" })
+        {
+            Assert.That(new FileInfo(temp[name + ".png"]).Length, Is.GreaterThan(1000), name);
+            Assert.That(File.ReadAllText(temp[name + ".svg"]), Does.Contain("<svg"), name);
+        }
+        var csv = File.ReadAllLines(temp["compare.csv"]);
+        Assert.That(csv, Has.Length.EqualTo(1 + 4 * 2), "header + 4 variants × 2 epochs");
+        Assert.That(csv[0], Does.StartWith("variant,epoch,steps,train_loss"));
+        Assert.That(File.ReadAllText(temp["compare.json"]), Does.Contain("\"name\": \"adamw\""));
+        foreach (string v in new[] { "sgd-l2", "sgdw", "adam-l2", "adamw" }) Assert.That(run.Output, Does.Contain(v));
+        Assert.That(run.Output, Does.Contain("test acc"));
+    }
+
+    [Test]
+    public void CompareIsDeterministicAcrossRerunsAndParallelRuns()
+    {
+        using var a = new TempFolder();
+        using var b = new TempFolder();
+        using var c = new TempFolder();
+        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--out", a.Path, "--seed", "7")).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--out", b.Path, "--seed", "7")).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--out", c.Path, "--seed", "7", "--parallel")).ExitCode, Is.EqualTo(0));
+        Assert.That(WithoutSeconds(b["compare.csv"]), Is.EqualTo(WithoutSeconds(a["compare.csv"])));
+        Assert.That(WithoutSeconds(c["compare.csv"]), Is.EqualTo(WithoutSeconds(a["compare.csv"])), "--parallel gives the same numbers");
+
+        using var d = new TempFolder();
+        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--out", d.Path, "--seed", "8")).ExitCode, Is.EqualTo(0));
+        Assert.That(WithoutSeconds(d["compare.csv"]), Is.Not.EqualTo(WithoutSeconds(a["compare.csv"])), "another seed, other numbers");
+    }
+
+    [Test]
+    public void CoupledAndDecoupledDecayEndWithDifferentWeights()
+    {
+        using var temp = new TempFolder();
+        var run = LabRun.Of(Tiny("compare", "--epochs", "1", "--out", temp.Path, "--variants", "sgd-l2,sgdw", "--weight-decay", "0.05"));
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        var rows = File.ReadAllLines(temp["compare.csv"]).Skip(1).Select(l => l.Split(',')).ToArray();
+        double coupled = double.Parse(rows[0][8], System.Globalization.CultureInfo.InvariantCulture);
+        double decoupled = double.Parse(rows[1][8], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(coupled, Is.LessThan(decoupled), "with momentum 0.9, coupled L2 shrinks the weights harder at the same λ");
+    }
+
+    [Test]
+    public void ShardedSweepMergesToTheUnshardedSweep()
+    {
+        using var whole = new TempFolder();
+        using var parts = new TempFolder();
+        using var merged = new TempFolder();
+        string[] grid = ["--optimizer", "adamw", "--lrs", "1e-3,1e-2", "--weight-decays", "0,0.1,1", "--epochs", "1"];
+        var full = LabRun.Of(Tiny(["sweep", .. grid, "--out", whole.Path]));
+        Assert.That(full.ExitCode, Is.EqualTo(0), full.ToString());
+        for (int i = 0; i < 3; i++)
+        {
+            var part = LabRun.Of(Tiny(["sweep", .. grid, "--out", parts.Path, "--shard", $"{i}/3", "--threads", "1"]));
+            Assert.That(part.ExitCode, Is.EqualTo(0), part.ToString());
+        }
+        Assert.That(Directory.GetFiles(parts.Path, "sweep-part-*.json"), Has.Length.EqualTo(3));
+        var merge = LabRun.Of("sweep", "merge", parts.Path, "--out", merged.Path);
+        Assert.That(merge.ExitCode, Is.EqualTo(0), merge.ToString());
+        Assert.That(File.ReadAllText(merged["sweep.csv"]), Is.EqualTo(File.ReadAllText(whole["sweep.csv"])));
+        Assert.That(new FileInfo(merged["heatmap.png"]).Length, Is.GreaterThan(1000));
+        Assert.That(File.ReadAllText(whole["heatmap.svg"]), Does.Contain("<svg"));
+        Assert.That(File.ReadAllLines(whole["sweep.csv"]), Has.Length.EqualTo(1 + 6));
+    }
+
+    [Test]
+    public void MergeRefusesPartsOfDifferentGridsAndMissingParts()
+    {
+        using var parts = new TempFolder();
+        string[] grid = ["--lrs", "1e-3,1e-2", "--weight-decays", "0,0.1", "--epochs", "1", "--threads", "1"];
+        Assert.That(LabRun.Of(Tiny(["sweep", .. grid, "--out", parts.Path, "--shard", "0/2"])).ExitCode, Is.EqualTo(0));
+        var missing = LabRun.Of("sweep", "merge", parts.Path, "--out", parts["m"]);
+        Assert.That(missing.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(missing.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(missing.Error, Does.Contain("missing"));
+
+        using var other = new TempFolder();
+        Assert.That(LabRun.Of(Tiny(["sweep", "--lrs", "1e-3,1e-2", "--weight-decays", "0,0.2", "--epochs", "1", "--out", other.Path, "--shard", "1/2"])).ExitCode, Is.EqualTo(0));
+        var mixed = LabRun.Of("sweep", "merge", parts["sweep-part-0-of-2.json"], other["sweep-part-1-of-2.json"]);
+        Assert.That(mixed.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(mixed.Error, Does.Contain("another grid"));
+    }
+
+    [Test]
+    public void LrFindWritesCurveAndSuggestion()
+    {
+        using var temp = new TempFolder();
+        var run = LabRun.Of(Tiny("lr-find", "--steps", "60", "--start", "1e-5", "--end", "10", "--out", temp.Path));
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.Output, Does.Contain("suggested learning rate"));
+        Assert.That(new FileInfo(temp["lr-find.png"]).Length, Is.GreaterThan(1000));
+        Assert.That(File.ReadAllText(temp["lr-find.svg"]), Does.Contain("<svg"));
+        var lines = File.ReadAllLines(temp["lr-find.csv"]);
+        Assert.That(lines[0], Is.EqualTo("step,learning_rate,loss,smoothed_loss"));
+        Assert.That(lines.Length, Is.InRange(12, 61));
+        Assert.That(File.ReadAllText(temp["lr-find.json"]), Does.Contain("\"suggestion\""));
+    }
+
+    [TestCase("compare", "--epochs", "0")]
+    [TestCase("compare", "--hidden", "abc")]
+    [TestCase("compare", "--hidden", "16,-3")]
+    [TestCase("compare", "--batch-size", "0")]
+    [TestCase("compare", "--variants", "sgd-l2,rmsprop")]
+    [TestCase("compare", "--lr", "-1")]
+    [TestCase("compare", "--threads", "0")]
+    [TestCase("sweep", "--shard", "3/3")]
+    [TestCase("sweep", "--shard", "a/b")]
+    [TestCase("sweep", "--lrs", "1e-3,x")]
+    [TestCase("sweep", "--optimizer", "lion")]
+    [TestCase("lr-find", "--start", "1", "--end", "0.1")]
+    public void BadOptionsGiveOneLineAndANonZeroExit(params string[] args)
+    {
+        using var temp = new TempFolder();
+        var run = LabRun.Of(Tiny([.. args, "--out", temp.Path]));
+        Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
+        Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
+        Assert.That(run.Error, Does.StartWith("regularize: "));
+    }
+
+    [Test]
+    public void AMissingDataFolderGivesOneLine()
+    {
+        var run = LabRun.Of("compare", "--data", Path.Combine(_data.Path, "nope"), "--epochs", "1");
+        Assert.That(run.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
+        Assert.That(run.Error, Does.Contain("does not exist"));
+    }
+
+    [Test]
+    public void ACorruptOrMissingFileGivesOneLine()
+    {
+        using var broken = new TempFolder();
+        SyntheticIdx.Write(broken.Path);
+        string images = broken["train-images-idx3-ubyte"];
+        File.WriteAllBytes(images, File.ReadAllBytes(images)[..100]); // truncated
+        var truncated = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--out", broken["out"]);
+        Assert.That(truncated.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(truncated.ErrorLines, Has.Length.EqualTo(1), truncated.ToString());
+
+        File.Delete(images);
+        var missing = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--out", broken["out"]);
+        Assert.That(missing.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(missing.ErrorLines, Has.Length.EqualTo(1), missing.ToString());
+        Assert.That(missing.Error, Does.Contain("train-images-idx3-ubyte"));
+    }
+
+    private static string[] WithoutSeconds(string csv) =>
+        File.ReadAllLines(csv).Select(l => l[..l.LastIndexOf(',')]).ToArray();
+}
