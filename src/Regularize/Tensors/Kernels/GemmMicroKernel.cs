@@ -25,6 +25,12 @@ internal static unsafe class GemmMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Avx2(int kc, float* a, float* b, float* c, nint ldc, float beta)
     {
+        // Bring the tile of C towards L1 while the k loop runs (each 16-float row may straddle two lines).
+        for (int i = 0; i < MR; i++)
+        {
+            Sse.Prefetch0(c + i * ldc);
+            Sse.Prefetch0(c + i * ldc + NR - 1);
+        }
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Regularize.Tensors.Kernels;
 
@@ -72,7 +74,26 @@ internal static unsafe class GemmPacking
         for (int jr = 0; jr < nc; jr += NR, dst += NR * kc)
         {
             int nr = Math.Min(NR, nc - jr);
-            if (transposed)
+            if (transposed && nr == NR && Avx.IsSupported)
+            {
+                // Stored n×k: transpose 8×8 blocks in registers (8 columns of op(B) × 8 values of p at a time).
+                int p = 0;
+                for (; p + 8 <= kc; p += 8)
+                {
+                    Transpose8x8(b + jr * ldb + p, ldb, dst + p * NR, NR);
+                    Transpose8x8(b + (jr + 8) * ldb + p, ldb, dst + p * NR + 8, NR);
+                }
+                for (; p < kc; p++)
+                {
+                    float* src = b + jr * ldb + p;
+                    float* d = dst + p * NR;
+                    for (int j = 0; j < NR; j++)
+                    {
+                        d[j] = src[j * ldb];
+                    }
+                }
+            }
+            else if (transposed)
             {
                 // Stored n×k: read each stored row (one column of op(B)) contiguously, write it with stride NR.
                 int j = 0;
@@ -121,5 +142,36 @@ internal static unsafe class GemmPacking
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Writes the transpose of the 8×8 block at <paramref name="src"/> (row stride <paramref name="lds"/>) to
+    /// <paramref name="dst"/> (row stride <paramref name="ldd"/>): <c>dst[q·ldd + t] = src[t·lds + q]</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * lds), r7 = Avx.LoadVector256(src + 7 * lds);
+        // Interleave pairs of rows, then pairs of pairs: s_q holds column q (low lane) and q + 4 (high lane)
+        // of rows 0-3 (s0-s3) or rows 4-7 (s4-s7).
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(s3, s7, 0x31));
     }
 }

@@ -12,12 +12,12 @@ public class GemmTests
 {
     private static readonly (bool TransposeA, bool TransposeB)[] Transposes = [(false, false), (true, false), (false, true), (true, true)];
 
-    // (m, n, k): 1, primes, sizes around the 6×16 tile, k across the KC = 256 block, m across MC = 144.
+    // (m, n, k): 1, primes, sizes around the 6×16 tile, k across the KC = 512 block, m across MC = 144.
     private static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1), (1, 7, 13), (13, 1, 7), (7, 13, 1), (6, 16, 8), (12, 32, 5), (5, 15, 17), (7, 17, 31),
         (31, 67, 13), (67, 97, 131), (97, 131, 67), (131, 31, 97), (1, 131, 257), (131, 1, 300),
-        (150, 35, 40), (37, 41, 513),
+        (150, 35, 40), (37, 41, 513), (20, 18, 1100),
     ];
 
     private static IEnumerable<TestCaseData> SmallCases()
