@@ -15,9 +15,9 @@ public sealed record GemmCase(string Name, bool TransposeA, bool TransposeB, int
     public static IReadOnlyList<GemmCase> All { get; } =
     [
         Square(64), Square(128), Square(256), Square(512), Square(1024),
-        new("MLP forward X·W (128×784 · 784×512)", false, false, 128, 512, 784),
-        new("MLP weight grad Xᵀ·dY (784×128 · 128×512)", true, false, 784, 512, 128),
-        new("MLP input grad dY·Wᵀ (128×512 · 512×784)", false, true, 128, 784, 512),
+        new("MLP fwd X·W 128×784·784×512", false, false, 128, 512, 784),
+        new("MLP dW Xᵀ·dY 784×128·128×512", true, false, 784, 512, 128),
+        new("MLP dX dY·Wᵀ 128×512·512×784", false, true, 128, 784, 512),
     ];
 
     /// <summary>An n×n by n×n product.</summary>
@@ -34,6 +34,9 @@ public sealed record GemmCase(string Name, bool TransposeA, bool TransposeB, int
 
     /// <summary>Row stride of B as stored.</summary>
     public int Ldb => TransposeB ? K : N;
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
 
     /// <summary>Random operands (uniform in [−0.5, 0.5), fixed seed) and an output buffer.</summary>
     public (float[] A, float[] B, float[] C) Allocate()
