@@ -11,13 +11,16 @@ namespace Regularize.Benchmarks.MatMul;
 /// <param name="K">The inner dimension.</param>
 public sealed record GemmCase(string Name, bool TransposeA, bool TransposeB, int M, int N, int K)
 {
-    /// <summary>Square sizes 64 … 1024, then the MLP layer 784 → 512 at batch 128 forward and backward.</summary>
+    /// <summary>
+    /// Square sizes 64 … 1024, then the MLP layer 784 → 512 at batch 128: forward X·W, weight gradient Xᵀ·dY
+    /// (X stored 128×784) and input gradient dY·Wᵀ (W stored 784×512, that is n×k).
+    /// </summary>
     public static IReadOnlyList<GemmCase> All { get; } =
     [
         Square(64), Square(128), Square(256), Square(512), Square(1024),
-        new("MLP fwd X·W 128×784·784×512", false, false, 128, 512, 784),
-        new("MLP dW Xᵀ·dY 784×128·128×512", true, false, 784, 512, 128),
-        new("MLP dX dY·Wᵀ 128×512·512×784", false, true, 128, 784, 512),
+        new("fwd 128x784·784x512", false, false, 128, 512, 784),
+        new("dW 784x128ᵀ·128x512", true, false, 784, 512, 128),
+        new("dX 128x512·784x512ᵀ", false, true, 128, 784, 512),
     ];
 
     /// <summary>An n×n by n×n product.</summary>

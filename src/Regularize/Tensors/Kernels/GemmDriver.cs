@@ -27,6 +27,16 @@ internal static unsafe class GemmDriver
     public static void Run(GemmProblem problem, int threads)
     {
         int m = problem.M, n = problem.N, k = problem.K;
+        if (threads > 1 && n >= m)
+        {
+            // Wide and short C (a layer's forward pass at a modest batch): one column stripe per thread, each
+            // packing its own columns of B and all of the (small) A; one fork-join per product instead of two
+            // per KC slice.
+            var stripes = new ColumnStripes(problem, threads);
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, stripes.Compute);
+            return;
+        }
+
         int ncMax = Math.Min(Gemm.NC, RoundUp(n, NR));
         int kcMax = Math.Min(Gemm.KC, k);
         float* packB = Buffer(ref t_packB, ncMax * kcMax);
@@ -66,6 +76,21 @@ internal static unsafe class GemmDriver
                 {
                     Parallel.For(0, rowBlocks, options, block.Compute);
                 }
+            }
+        }
+    }
+
+    /// <summary>C split into <c>parts</c> column stripes whose edges fall on NR-column panel boundaries.</summary>
+    private readonly struct ColumnStripes(GemmProblem problem, int parts)
+    {
+        public void Compute(int part)
+        {
+            int panels = (problem.N + NR - 1) / NR;
+            int j0 = (int)((long)panels * part / parts) * NR;
+            int j1 = Math.Min(problem.N, (int)((long)panels * (part + 1) / parts) * NR);
+            if (j1 > j0)
+            {
+                Run(problem.Columns(j0, j1 - j0), 1);
             }
         }
     }
