@@ -13,6 +13,9 @@ internal static unsafe class GemmDriver
     private const int MR = GemmMicroKernel.MR;
     private const int NR = GemmMicroKernel.NR;
 
+    /// <summary>Floats past the end of a packed buffer that packing may scribble on (overlapping vector stores).</summary>
+    public const int Slack = 8;
+
     [ThreadStatic]
     private static float[]? t_packA;
 
@@ -177,9 +180,9 @@ internal static unsafe class GemmDriver
     private static float* Buffer(ref float[]? buffer, int length)
     {
         const int AlignFloats = 16;
-        if (buffer is null || buffer.Length < length + AlignFloats)
+        if (buffer is null || buffer.Length < length + AlignFloats + Slack)
         {
-            buffer = GC.AllocateUninitializedArray<float>(length + AlignFloats, pinned: true);
+            buffer = GC.AllocateUninitializedArray<float>(length + AlignFloats + Slack, pinned: true);
         }
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
         return (float*)((address + 63) & ~(nint)63);

@@ -40,6 +40,29 @@ internal static unsafe class GemmPacking
                     }
                 }
             }
+            else if (mr == MR && Avx.IsSupported)
+            {
+                // Stored m×k: transpose 6 rows × 8 values of p (padded to 8×8 with zeros) in registers. Each
+                // 8-float store of a column spills 2 floats into the next p, which the next store overwrites;
+                // the last one lands in the next panel or the buffer's slack (see GemmDriver.Slack).
+                int p = 0;
+                for (; p + 8 <= kc; p += 8)
+                {
+                    float* src = a + ir * lda + p;
+                    Transpose8x8(
+                        Avx.LoadVector256(src), Avx.LoadVector256(src + lda), Avx.LoadVector256(src + 2 * lda),
+                        Avx.LoadVector256(src + 3 * lda), Avx.LoadVector256(src + 4 * lda), Avx.LoadVector256(src + 5 * lda),
+                        Vector256<float>.Zero, Vector256<float>.Zero, dst + p * MR, MR);
+                }
+                for (; p < kc; p++)
+                {
+                    float* d = dst + p * MR;
+                    for (int i = 0; i < MR; i++)
+                    {
+                        d[i] = a[(ir + i) * lda + p];
+                    }
+                }
+            }
             else
             {
                 // Stored m×k: read each row contiguously, write it with stride MR.
@@ -149,12 +172,16 @@ internal static unsafe class GemmPacking
     /// <paramref name="dst"/> (row stride <paramref name="ldd"/>): <c>dst[q·ldd + t] = src[t·lds + q]</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd) => Transpose8x8(
+        Avx.LoadVector256(src), Avx.LoadVector256(src + lds), Avx.LoadVector256(src + 2 * lds), Avx.LoadVector256(src + 3 * lds),
+        Avx.LoadVector256(src + 4 * lds), Avx.LoadVector256(src + 5 * lds), Avx.LoadVector256(src + 6 * lds),
+        Avx.LoadVector256(src + 7 * lds), dst, ldd);
+
+    /// <summary>Writes the transpose of the rows r0 … r7 to <paramref name="dst"/>: <c>dst[q·ldd + t] = r_t[q]</c>, q in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* dst, nint ldd)
     {
-        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
-        Vector256<float> r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
-        Vector256<float> r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds);
-        Vector256<float> r6 = Avx.LoadVector256(src + 6 * lds), r7 = Avx.LoadVector256(src + 7 * lds);
         // Interleave pairs of rows, then pairs of pairs: s_q holds column q (low lane) and q + 4 (high lane)
         // of rows 0-3 (s0-s3) or rows 4-7 (s4-s7).
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
