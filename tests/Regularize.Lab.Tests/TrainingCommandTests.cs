@@ -2,7 +2,6 @@ namespace Regularize.Lab.Tests;
 
 /// <summary>compare, sweep and lr-find on a tiny synthetic IDX folder (8×8 images, 240 training / 60 test).</summary>
 [NonParallelizable]
-[Ignore("compare, sweep and lr-find are built once the optimizers merge")]
 public class TrainingCommandTests
 {
     private TempFolder _data = null!;

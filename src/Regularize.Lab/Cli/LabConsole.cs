@@ -26,6 +26,7 @@ internal sealed class LabConsole
     public static LabConsole ForTerminal()
     {
         bool interactive = !System.Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        if (System.Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 120); // logs are not 80 columns wide
         return new LabConsole(AnsiConsole.Console, System.Console.Out, System.Console.Error, interactive);
     }
 

@@ -1,9 +1,195 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
 using Regularize.Lab.Cli;
+using Regularize.Lab.Output;
+using Regularize.Training;
+using Spectre.Console;
 
 namespace Regularize.Lab.Commands;
 
+/// <summary>
+/// <c>regularize compare</c>: trains the same MLP with several optimizer variants (same seed, same data order) and
+/// writes a table, per-epoch CSV and JSON, and plots.
+/// </summary>
 internal static class CompareCommand
 {
-    public static Command Build(LabConsole console) => new("compare", "Not available yet.");
+    public const int DefaultEpochs = 6;
+
+    public static Command Build(LabConsole console)
+    {
+        var command = new Command("compare", "Train the same MLP with several optimizer variants (coupled L2 vs decoupled weight decay) and compare them.");
+        var common = new TrainingOptions(command, DefaultEpochs, Path.Combine("lab-output", "compare"));
+        var variants = new Option<string[]>("--variants")
+        {
+            Description = $"Variants to train, comma-separated: {string.Join(", ", Variant.Names)}.",
+            CustomParser = Lists.Words,
+            DefaultValueFactory = _ => Variant.Names.ToArray(),
+        };
+        var lr = new Option<double?>("--lr") { Description = "Peak learning rate for every variant (default: each variant's own)." };
+        var wd = new Option<double?>("--weight-decay") { Description = "Weight decay λ for every variant (default: each variant's own)." };
+        var parallel = new Option<bool>("--parallel") { Description = "Train the variants at the same time, splitting the threads between them (same results)." };
+        command.Add(variants);
+        command.Add(lr);
+        command.Add(wd);
+        var scaling = VariantOptions.DecayScalingOption();
+        command.Add(parallel);
+        command.Add(scaling);
+        command.SetAction(parse =>
+        {
+            var config = common.Read(parse);
+            int threads = common.ReadThreads(parse);
+            var chosen = ReadVariants(parse.GetValue(variants)!);
+            double? lrValue = parse.GetValue(lr), wdValue = parse.GetValue(wd);
+            if (lrValue is { } l && !(l > 0)) throw new LabException($"--lr must be positive, was {l}.");
+            if (wdValue is { } w && !(w >= 0)) throw new LabException($"--weight-decay must be >= 0, was {w}.");
+            string output = common.ReadOut(parse);
+            var specs = chosen.Select(v => new TrialSpec(v, lrValue ?? v.LearningRate, wdValue ?? v.WeightDecay)).ToArray();
+            Run(console, config, specs, threads, parse.GetValue(parallel), VariantOptions.ReadDecayScaling(parse, scaling), output);
+            return 0;
+        });
+        return command;
+    }
+
+    internal static IReadOnlyList<Variant> ReadVariants(string[] names)
+    {
+        var list = names.Select(Variant.Find).ToList();
+        var duplicate = list.GroupBy(v => v.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new LabException($"--variants lists '{duplicate.Key}' twice.");
+        return list;
+    }
+
+    private static void Run(LabConsole console, TrainingConfig config, TrialSpec[] specs, int threads, bool parallel,
+        Regularization.DecayScaling scaling, string output)
+    {
+        var (train, test) = LabData.Load(config.DataFolder);
+        console.Line($"Fashion-MNIST from {config.DataFolder}: {train.Count} training / {test.Count} test images; " +
+            $"MLP {train.SampleShape.Length}-{string.Join("-", config.Hidden)}-10, {config.Epochs} epochs, batch {config.BatchSize}, seed {config.Seed}, " +
+            $"{threads} thread{(threads == 1 ? "" : "s")}{(parallel ? ", variants in parallel" : "")}");
+        int batches = (train.Count + config.BatchSize - 1) / config.BatchSize;
+        var runs = specs.Select(s => (s.Variant.Name, (double)batches * config.Epochs)).ToArray();
+        var results = new TrialResult[specs.Length];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        RunProgress.Show(console, runs, progress =>
+        {
+            void RunOne(int i, int trialThreads)
+            {
+                var spec = specs[i];
+                results[i] = Trial.Run(spec, config, train, test, trialThreads, trainer =>
+                {
+                    trainer.BatchEnded += (_, e) =>
+                    {
+                        if (e.Batch % 5 == 0 || e.Batch == e.BatchesPerEpoch)
+                            progress.Update(i, e.Step, $"{spec.Variant.Name} epoch {e.Epoch}/{config.Epochs} loss {e.Loss:F3}");
+                    };
+                    trainer.EpochEnded += (_, e) => progress.Line(
+                        $"{spec.Variant.Name,-8} epoch {e.Metrics.Epoch}/{config.Epochs}: train loss {e.Metrics.TrainLoss:F4}, " +
+                        $"test acc {100 * e.Metrics.TestAccuracy:F2}%, ‖θ‖ {e.Metrics.DecayedWeightNorm:F2} ({e.Metrics.Elapsed.TotalSeconds:F1} s)");
+                }, scaling: scaling);
+            }
+
+            if (parallel && specs.Length > 1)
+            {
+                int each = Math.Max(1, threads / specs.Length);
+                Parallel.For(0, specs.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(threads, specs.Length) }, i => RunOne(i, each));
+            }
+            else
+            {
+                for (int i = 0; i < specs.Length; i++) RunOne(i, threads);
+            }
+            return 0;
+        });
+        clock.Stop();
+
+        var files = new List<string>();
+        files.AddRange(WriteFiles(output, config, train.Count, test.Count, results));
+        files.AddRange(Plot(output, config, results, scaling));
+        PrintTable(console, results);
+        console.Line($"total {clock.Elapsed.TotalSeconds:F1} s; wrote {files.Count} files to {output}");
+    }
+
+    private static void PrintTable(LabConsole console, TrialResult[] results)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("Fashion-MNIST MLP: coupled L2 vs decoupled weight decay");
+        table.AddColumns("variant", "decay", "lr", "λ", "train loss", "test loss", "test acc", "‖θ‖ decayed", "‖θ‖ all", "time");
+        for (int i = 2; i < 10; i++) table.Columns[i].RightAligned();
+        foreach (var r in results)
+        {
+            var m = r.Final;
+            table.AddRow(
+                Markup.Escape(r.Spec.Variant.Name + (r.Diverged ? " (diverged)" : "")),
+                r.Spec.Variant.IsDecoupled ? "decoupled" : "coupled L2",
+                G(r.Spec.LearningRate), G(r.Spec.WeightDecay),
+                m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
+                m.TestLoss.ToString("F4", CultureInfo.InvariantCulture),
+                (100 * m.TestAccuracy).ToString("F2", CultureInfo.InvariantCulture) + "%",
+                m.DecayedWeightNorm.ToString("F2", CultureInfo.InvariantCulture),
+                m.WeightNorm.ToString("F2", CultureInfo.InvariantCulture),
+                m.TotalElapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s");
+        }
+        console.Console.Write(table);
+    }
+
+    internal static IEnumerable<string> WriteFiles(string output, TrainingConfig config, int trainCount, int testCount, IReadOnlyList<TrialResult> results)
+    {
+        var csv = new StringBuilder(ResultFiles.EpochCsvHeader("variant") + "\n");
+        foreach (var r in results)
+        {
+            foreach (var m in r.History) csv.Append(ResultFiles.EpochCsvRow(r.Spec.Variant.Name, m)).Append('\n');
+        }
+        string csvPath = Path.Combine(output, "compare.csv");
+        File.WriteAllText(csvPath, csv.ToString());
+
+        var report = new CompareReport("compare", ResultFiles.Settings(config, trainCount, testCount),
+            results.Select(r => new VariantReport(r.Spec.Variant.Name, r.Spec.Variant.Title, r.Description, r.Spec.LearningRate,
+                r.Spec.WeightDecay, r.Diverged, r.History.Select(ResultFiles.Row).ToList())).ToList());
+        string jsonPath = Path.Combine(output, "compare.json");
+        ResultFiles.WriteJson(jsonPath, report);
+        return [csvPath, jsonPath];
+    }
+
+    private static IEnumerable<string> Plot(string output, TrainingConfig config, IReadOnlyList<TrialResult> results, Regularization.DecayScaling scaling)
+    {
+        var files = new List<string>();
+        double[] Epochs(TrialResult r) => r.History.Select(m => (double)m.Epoch).ToArray();
+        string subtitle = $"MLP {string.Join("-", config.Hidden)}, batch {config.BatchSize}, seed {config.Seed}";
+
+        var loss = new List<Series>();
+        var accuracy = new List<Series>();
+        var norm = new List<Series>();
+        var lr = new List<Series>();
+        var decay = new List<Series>();
+        for (int i = 0; i < results.Count; i++)
+        {
+            var r = results[i];
+            string name = r.Spec.Variant.Name;
+            loss.Add(new Series($"{name} test", Epochs(r), r.History.Select(m => m.TestLoss).ToArray(), Color: i));
+            loss.Add(new Series($"{name} train", Epochs(r), r.History.Select(m => m.TrainLoss).ToArray(), Color: i, Pale: true));
+            accuracy.Add(new Series($"{name} test", Epochs(r), r.History.Select(m => 100 * m.TestAccuracy).ToArray(), Color: i));
+            accuracy.Add(new Series($"{name} train", Epochs(r), r.History.Select(m => 100 * m.TrainAccuracy).ToArray(), Color: i, Pale: true));
+            norm.Add(new Series(name, Epochs(r), r.History.Select(m => m.DecayedWeightNorm).ToArray(), Color: i));
+
+            var schedule = Variant.Schedule(r.Spec.LearningRate, r.TotalSteps);
+            int n = (int)r.TotalSteps;
+            var steps = Enumerable.Range(0, n).Select(t => (double)t).ToArray();
+            var lrs = Enumerable.Range(0, n).Select(t => schedule.At(t)).ToArray();
+            lr.Add(new Series(name, steps, lrs, Color: i));
+            // The coefficient of θ per step: lr(t)·λ, or ηₜ·λ = lr(t)/peak·λ for decoupled decay with the paper's scaling.
+            double scale = r.Spec.Variant.IsDecoupled && scaling == Regularization.DecayScaling.ScheduleMultiplier ? 1 / r.Spec.LearningRate : 1;
+            decay.Add(new Series($"{name} (λ = {G(r.Spec.WeightDecay)})", steps, lrs.Select(v => v * scale * r.Spec.WeightDecay).ToArray(), Color: i));
+        }
+        files.AddRange(Charts.Lines(Path.Combine(output, "loss"), $"Cross-entropy loss (bold: test, pale: train); {subtitle}",
+            "epoch", "loss (nats per example)", loss));
+        files.AddRange(Charts.Lines(Path.Combine(output, "accuracy"), $"Accuracy (bold: test, pale: train); {subtitle}",
+            "epoch", "accuracy (%)", accuracy));
+        files.AddRange(Charts.Lines(Path.Combine(output, "weight-norm"), "Norm of the decayed weights (all weight matrices) after each epoch",
+            "epoch", "‖θ‖₂", norm));
+        files.AddRange(Charts.Lines(Path.Combine(output, "learning-rate"), "Learning-rate schedule: linear warm-up, then cosine",
+            "step (batch)", "learning rate", lr, logY: true));
+        files.AddRange(Charts.Lines(Path.Combine(output, "weight-decay"), "Weight decay per step (decoupled: shrink of θ; coupled: λθ enters the gradient)",
+            "step (batch)", scaling == Regularization.DecayScaling.ScheduleMultiplier ? "lr(t)·λ, or ηₜ·λ (decoupled)" : "lr(t)·λ", decay, logY: true));
+        return files;
+    }
+
+    private static string G(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
 }

@@ -1,9 +1,290 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Regularize.Data;
 using Regularize.Lab.Cli;
+using Regularize.Lab.Output;
+using Spectre.Console;
 
 namespace Regularize.Lab.Commands;
 
+/// <summary>One finished trial of a sweep.</summary>
+internal sealed record SweepTrial(int Index, double LearningRate, double WeightDecay, double TrainLoss, double TestLoss,
+    double TestAccuracy, double TestError, double DecayedWeightNorm, bool Diverged, double Seconds);
+
+/// <summary>What defines a grid: two result files can be merged only when these agree.</summary>
+internal sealed record SweepGrid(string Optimizer, string DecayScaling, double[] LearningRates, double[] WeightDecays,
+    int Epochs, int BatchSize, int[] Hidden, ulong Seed, int TrainExamples, int TestExamples, string DataFingerprint)
+{
+    public int TrialCount => LearningRates.Length * WeightDecays.Length;
+
+    public string Describe() =>
+        $"{Optimizer} ({DecayScaling} decay scaling), lr {Lists.Format(LearningRates)} × λ {Lists.Format(WeightDecays)}, " +
+        $"{Epochs} epochs, batch {BatchSize}, MLP {string.Join("-", Hidden)}, seed {Seed}, data {TrainExamples}/{TestExamples} ({DataFingerprint})";
+
+    public bool SameAs(SweepGrid other) =>
+        Optimizer == other.Optimizer && DecayScaling == other.DecayScaling && LearningRates.SequenceEqual(other.LearningRates)
+        && WeightDecays.SequenceEqual(other.WeightDecays) && Epochs == other.Epochs && BatchSize == other.BatchSize
+        && Hidden.SequenceEqual(other.Hidden) && Seed == other.Seed && TrainExamples == other.TrainExamples
+        && TestExamples == other.TestExamples && DataFingerprint == other.DataFingerprint;
+}
+
+/// <summary>A sweep result file: the whole grid, or one shard's part of it.</summary>
+internal sealed record SweepReport(string Command, int FormatVersion, SweepGrid Grid, int ShardIndex, int ShardCount, List<SweepTrial> Trials);
+
+/// <summary>
+/// <c>regularize sweep</c>: a learning rate × weight decay grid for one optimizer, trials in parallel, drawn as a heatmap of
+/// final test error (Loshchilov &amp; Hutter, figure 2). <c>--shard i/n</c> runs trials i, i+n, … and writes a part file;
+/// <c>regularize sweep merge</c> joins the parts.
+/// </summary>
 internal static class SweepCommand
 {
-    public static Command Build(LabConsole console) => new("sweep", "Not available yet.");
+    public const int DefaultEpochs = 4;
+
+    public static Command Build(LabConsole console)
+    {
+        var command = new Command("sweep", "Grid over learning rate × weight decay for one optimizer; heatmap of the final test error.");
+        var common = new TrainingOptions(command, DefaultEpochs, Path.Combine("lab-output", "sweep"));
+        var optimizer = new Option<string>("--optimizer") { Description = $"The variant: {string.Join(", ", Variant.Names)}.", DefaultValueFactory = _ => "adamw" };
+        optimizer.AcceptOnlyFromAmong(Variant.Names.ToArray());
+        var lrs = new Option<double[]?>("--lrs") { Description = "Peak learning rates, comma-separated (default: 1e-4,3e-4,1e-3,3e-3 for Adam, 0.01,0.03,0.1,0.3 for SGD).", CustomParser = Lists.Doubles };
+        var wds = new Option<double[]?>("--weight-decays") { Description = "Weight decays λ, comma-separated (default: 0,1e-4,1e-3,1e-2,1e-1).", CustomParser = Lists.Doubles };
+        var scaling = VariantOptions.DecayScalingOption();
+        var shard = new Option<string?>("--shard") { Description = "Run only part i of n (0-based: trials i, i+n, …), e.g. --shard $SLURM_ARRAY_TASK_ID/8; writes a part file for 'sweep merge'." };
+        command.Add(optimizer);
+        command.Add(lrs);
+        command.Add(wds);
+        command.Add(scaling);
+        command.Add(shard);
+        command.SetAction(parse =>
+        {
+            var config = common.Read(parse);
+            int threads = common.ReadThreads(parse);
+            var variant = Variant.Find(parse.GetValue(optimizer)!);
+            double[] lrValues = parse.GetValue(lrs) ?? (variant.Name.StartsWith("sgd", StringComparison.Ordinal) ? [0.01, 0.03, 0.1, 0.3] : [1e-4, 3e-4, 1e-3, 3e-3]);
+            double[] wdValues = parse.GetValue(wds) ?? [0, 1e-4, 1e-3, 1e-2, 1e-1];
+            if (lrValues.Any(v => !(v > 0))) throw new LabException($"--lrs must all be positive, were {Lists.Format(lrValues)}.");
+            if (wdValues.Any(v => !(v >= 0))) throw new LabException($"--weight-decays must all be >= 0, were {Lists.Format(wdValues)}.");
+            if (lrValues.Distinct().Count() != lrValues.Length || wdValues.Distinct().Count() != wdValues.Length)
+                throw new LabException("--lrs and --weight-decays must not repeat a value.");
+            var (index, count) = ParseShard(parse.GetValue(shard));
+            string output = common.ReadOut(parse);
+            Run(console, config, variant, VariantOptions.ReadDecayScaling(parse, scaling), lrValues, wdValues, index, count, threads, output);
+            return 0;
+        });
+
+        var merge = new Command("merge", "Merge the part files of a sharded sweep (files, or folders holding sweep-part-*.json) and draw the heatmap.");
+        var inputs = new Argument<string[]>("parts") { Description = "Part files or folders.", Arity = ArgumentArity.OneOrMore };
+        var mergeOut = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => Path.Combine("lab-output", "sweep") };
+        merge.Add(inputs);
+        merge.Add(mergeOut);
+        merge.SetAction(parse =>
+        {
+            var report = Merge(parse.GetValue(inputs)!);
+            string output = parse.GetValue(mergeOut)!;
+            Directory.CreateDirectory(output);
+            var files = WriteComplete(output, report);
+            PrintSummary(console, report);
+            console.Line($"merged {report.Trials.Count} trials; wrote {string.Join(", ", files)}");
+            return 0;
+        });
+        command.Add(merge);
+        return command;
+    }
+
+    internal static (int Index, int Count) ParseShard(string? text)
+    {
+        if (text is null) return (0, 1);
+        var parts = text.Split('/');
+        if (parts.Length != 2
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+            || n < 1 || i >= n)
+        {
+            throw new LabException($"--shard must be i/n with 0 <= i < n (e.g. 0/4), was '{text}'.");
+        }
+        return (i, n);
+    }
+
+    private static void Run(LabConsole console, TrainingConfig config, Variant variant, Regularization.DecayScaling scaling,
+        double[] lrs, double[] wds, int shardIndex, int shardCount, int threads, string output)
+    {
+        var (train, test) = LabData.Load(config.DataFolder);
+        var grid = new SweepGrid(variant.Name, VariantOptions.Name(scaling), lrs, wds, config.Epochs, config.BatchSize, config.Hidden,
+            config.Seed, train.Count, test.Count, Fingerprint(train, test));
+        var indices = Enumerable.Range(0, grid.TrialCount).Where(t => t % shardCount == shardIndex).ToArray();
+        console.Line($"sweep {grid.Describe()}");
+        console.Line(shardCount == 1
+            ? $"{indices.Length} trials, up to {threads} at a time"
+            : $"shard {shardIndex}/{shardCount}: {indices.Length} of {grid.TrialCount} trials, up to {threads} at a time");
+
+        int batches = (train.Count + config.BatchSize - 1) / config.BatchSize;
+        double total = (double)indices.Length * batches * config.Epochs;
+        var trials = new SweepTrial[indices.Length];
+        long done = 0;
+        RunProgress.Show(console, [("sweep", total)], progress =>
+        {
+            Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            {
+                int t = indices[k];
+                var spec = new TrialSpec(variant, lrs[t / wds.Length], wds[t % wds.Length]);
+                var result = Trial.Run(spec, config with { }, train, test, threads: 1, trainer =>
+                {
+                    trainer.BatchEnded += (_, e) =>
+                    {
+                        long now = Interlocked.Increment(ref done);
+                        if (now % 10 == 0) progress.Update(0, now, $"sweep {variant.Name}");
+                    };
+                }, scaling: scaling);
+                var m = result.Final;
+                trials[k] = new SweepTrial(t, spec.LearningRate, spec.WeightDecay, m.TrainLoss, m.TestLoss, m.TestAccuracy,
+                    1 - m.TestAccuracy, m.DecayedWeightNorm, result.Diverged, Math.Round(m.TotalElapsed.TotalSeconds, 3));
+                progress.Line($"trial {t}: lr {G(spec.LearningRate)}, λ {G(spec.WeightDecay)} → test error {100 * (1 - m.TestAccuracy):F2}%" +
+                    $"{(result.Diverged ? " (diverged)" : "")} ({m.TotalElapsed.TotalSeconds:F1} s)");
+            });
+            return 0;
+        });
+
+        var report = new SweepReport("sweep", 1, grid, shardIndex, shardCount, trials.ToList());
+        if (shardCount > 1)
+        {
+            string part = Path.Combine(output, $"sweep-part-{shardIndex}-of-{shardCount}.json");
+            ResultFiles.WriteJson(part, report);
+            console.Line($"wrote {part}; merge the parts with: regularize sweep merge {output}");
+            return;
+        }
+        var files = WriteComplete(output, report);
+        PrintSummary(console, report);
+        console.Line($"wrote {string.Join(", ", files)}");
+    }
+
+    internal static SweepReport Merge(IEnumerable<string> inputs)
+    {
+        var files = new List<string>();
+        foreach (string input in inputs)
+        {
+            if (Directory.Exists(input)) files.AddRange(Directory.GetFiles(input, "sweep-part-*.json").Order(StringComparer.Ordinal));
+            else if (File.Exists(input)) files.Add(input);
+            else throw new LabException($"'{input}' is neither a file nor a folder.");
+        }
+        if (files.Count == 0) throw new LabException("no sweep part files (sweep-part-*.json) found.");
+
+        SweepReport? first = null;
+        string firstFile = "";
+        var trials = new SortedDictionary<int, SweepTrial>();
+        foreach (string file in files.Distinct())
+        {
+            SweepReport report;
+            try
+            {
+                report = JsonSerializer.Deserialize<SweepReport>(File.ReadAllText(file), ResultFiles.Json)
+                    ?? throw new LabException($"{file} is empty.");
+            }
+            catch (JsonException e)
+            {
+                throw new LabException($"{file} is not a sweep result file: {LabApp.Describe(e)}", e);
+            }
+            if (report.Command != "sweep" || report.Grid is null || report.Trials is null)
+                throw new LabException($"{file} is not a sweep result file.");
+            if (first is null)
+            {
+                first = report;
+                firstFile = file;
+            }
+            else if (!report.Grid.SameAs(first.Grid))
+            {
+                throw new LabException($"{file} belongs to another grid than {firstFile}: {report.Grid.Describe()} vs {first.Grid.Describe()}.");
+            }
+            foreach (var t in report.Trials)
+            {
+                if (t.Index < 0 || t.Index >= first.Grid.TrialCount)
+                    throw new LabException($"{file} holds trial {t.Index}, outside the grid of {first.Grid.TrialCount}.");
+                if (trials.TryGetValue(t.Index, out var seen) && seen with { Seconds = 0 } != t with { Seconds = 0 })
+                    throw new LabException($"trial {t.Index} appears in two files with different results.");
+                trials[t.Index] = t;
+            }
+        }
+        var grid = first!.Grid;
+        var missing = Enumerable.Range(0, grid.TrialCount).Where(i => !trials.ContainsKey(i)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new LabException($"the parts hold {trials.Count} of {grid.TrialCount} trials; missing trial(s) {string.Join(",", missing.Take(10))}" +
+                $"{(missing.Length > 10 ? ",…" : "")} (shards {string.Join(",", missing.Select(i => i % first.ShardCount).Distinct().Take(10))} of {first.ShardCount}?).");
+        }
+        return new SweepReport("sweep", 1, grid, 0, 1, trials.Values.ToList());
+    }
+
+    private static List<string> WriteComplete(string output, SweepReport report)
+    {
+        var grid = report.Grid;
+        var files = new List<string>();
+        var csv = new StringBuilder("index,learning_rate,weight_decay,train_loss,test_loss,test_accuracy,test_error,decayed_weight_norm,diverged\n");
+        foreach (var t in report.Trials.OrderBy(t => t.Index))
+        {
+            csv.AppendJoin(",", t.Index.ToString(CultureInfo.InvariantCulture), ResultFiles.D(t.LearningRate), ResultFiles.D(t.WeightDecay),
+                ResultFiles.D(t.TrainLoss), ResultFiles.D(t.TestLoss), ResultFiles.D(t.TestAccuracy), ResultFiles.D(t.TestError),
+                ResultFiles.D(t.DecayedWeightNorm), t.Diverged ? "true" : "false").Append('\n');
+        }
+        string csvPath = Path.Combine(output, "sweep.csv");
+        File.WriteAllText(csvPath, csv.ToString());
+        files.Add(csvPath);
+        string jsonPath = Path.Combine(output, "sweep.json");
+        ResultFiles.WriteJson(jsonPath, report);
+        files.Add(jsonPath);
+
+        var errors = new double[grid.LearningRates.Length, grid.WeightDecays.Length];
+        foreach (var t in report.Trials) errors[t.Index / grid.WeightDecays.Length, t.Index % grid.WeightDecays.Length] = 100 * t.TestError;
+        var best = report.Trials.Where(t => double.IsFinite(t.TestError)).MinBy(t => t.TestError);
+        files.AddRange(Charts.Heatmap(Path.Combine(output, "heatmap"),
+            $"{grid.Optimizer}: final test error (%) after {grid.Epochs} epochs",
+            grid.Optimizer.EndsWith("l2", StringComparison.Ordinal) ? "L2 factor λ (coupled)" : $"weight decay λ (decoupled, {grid.DecayScaling} scaling)",
+            "peak learning rate",
+            grid.WeightDecays.Select(G).ToArray(), grid.LearningRates.Select(G).ToArray(), errors, "test error (%)", "F1",
+            best is null ? null : (best.Index / grid.WeightDecays.Length, best.Index % grid.WeightDecays.Length)));
+        return files;
+    }
+
+    private static void PrintSummary(LabConsole console, SweepReport report)
+    {
+        var grid = report.Grid;
+        var table = new Table().Border(TableBorder.Rounded).Title($"{grid.Optimizer}: final test error (%), rows lr, columns λ");
+        table.AddColumn("lr \\ λ");
+        foreach (var wd in grid.WeightDecays) table.AddColumn(new TableColumn(G(wd)).RightAligned());
+        var best = report.Trials.Where(t => double.IsFinite(t.TestError)).MinBy(t => t.TestError);
+        for (int r = 0; r < grid.LearningRates.Length; r++)
+        {
+            var cells = new List<string> { G(grid.LearningRates[r]) };
+            for (int c = 0; c < grid.WeightDecays.Length; c++)
+            {
+                var t = report.Trials.First(x => x.Index == r * grid.WeightDecays.Length + c);
+                string text = (100 * t.TestError).ToString("F2", CultureInfo.InvariantCulture) + (t.Diverged ? "*" : "");
+                cells.Add(t == best ? $"[bold]{text}[/]" : text);
+            }
+            table.AddRow(cells.ToArray());
+        }
+        console.Console.Write(table);
+        if (best is not null)
+            console.Line($"best: lr {G(best.LearningRate)}, λ {G(best.WeightDecay)} → test error {100 * best.TestError:F2}%");
+        if (report.Trials.Any(t => t.Diverged)) console.Line("* diverged (non-finite loss); its error is that of the weights when it stopped");
+    }
+
+    /// <summary>A short hash of the data, so parts computed on different machines can be checked to have used the same files.</summary>
+    private static string Fingerprint(InMemoryDataset train, InMemoryDataset test)
+    {
+        // FNV-1a over the bytes of the features and labels.
+        ulong h = 14695981039346656037UL;
+        void Add(ReadOnlySpan<byte> bytes)
+        {
+            foreach (byte b in bytes) h = (h ^ b) * 1099511628211UL;
+        }
+        foreach (var d in new[] { train, test })
+        {
+            Add(System.Runtime.InteropServices.MemoryMarshal.AsBytes(d.Features));
+            Add(System.Runtime.InteropServices.MemoryMarshal.AsBytes(d.Labels));
+        }
+        return h.ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    private static string G(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
 }

@@ -4,7 +4,7 @@ using ScottPlot;
 namespace Regularize.Lab.Output;
 
 /// <summary>One line of a chart: a name for the legend and its points.</summary>
-internal sealed record Series(string Name, double[] X, double[] Y, bool RightAxis = false, int Color = -1, bool Dashed = false);
+internal sealed record Series(string Name, double[] X, double[] Y, bool RightAxis = false, int Color = -1, bool Pale = false);
 
 /// <summary>Line charts and heatmaps written as PNG and SVG with ScottPlot.</summary>
 internal static class Charts
@@ -34,19 +34,21 @@ internal static class Charts
             if (series.Count > 1) line.LegendText = s.Name;
             line.LineWidth = 2;
             line.MarkerSize = x.Length <= 30 ? 5 : 0;
-            if (s.Dashed) line.LinePattern = LinePattern.Dashed;
-            if (s.RightAxis)
+            // Secondary lines are thin and pale rather than dashed: Skia's SVG backend cannot draw dash patterns.
+            if (s.Pale || s.RightAxis)
             {
-                line.Axes.YAxis = plot.Axes.Right;
-                line.LinePattern = LinePattern.Dashed;
+                line.LineWidth = 1.5f;
+                line.Color = line.Color.WithAlpha(0.55);
+                line.MarkerSize = Math.Min(line.MarkerSize, 3);
             }
+            if (s.RightAxis) line.Axes.YAxis = plot.Axes.Right;
         }
         if (markers is not null)
         {
             foreach (var (mx, label) in markers)
             {
                 double at = logX ? Math.Log10(mx) : mx;
-                var v = plot.Add.VerticalLine(at, 1, Colors.Gray, LinePattern.Dotted);
+                var v = plot.Add.VerticalLine(at, 1.5f, Colors.Gray);
                 v.LegendText = label;
             }
         }
