@@ -14,7 +14,7 @@ namespace Regularize.Lab.Commands;
 /// </summary>
 internal static class CompareCommand
 {
-    public const int DefaultEpochs = 6;
+    public const int DefaultEpochs = 20;
 
     public static Command Build(LabConsole console)
     {
@@ -152,7 +152,6 @@ internal static class CompareCommand
     {
         var files = new List<string>();
         double[] Epochs(TrialResult r) => r.History.Select(m => (double)m.Epoch).ToArray();
-        string subtitle = $"MLP {string.Join("-", config.Hidden)}, batch {config.BatchSize}, seed {config.Seed}";
 
         var loss = new List<Series>();
         var accuracy = new List<Series>();
@@ -167,7 +166,7 @@ internal static class CompareCommand
             loss.Add(new Series($"{name} train", Epochs(r), r.History.Select(m => m.TrainLoss).ToArray(), Color: i, Pale: true));
             accuracy.Add(new Series($"{name} test", Epochs(r), r.History.Select(m => 100 * m.TestAccuracy).ToArray(), Color: i));
             accuracy.Add(new Series($"{name} train", Epochs(r), r.History.Select(m => 100 * m.TrainAccuracy).ToArray(), Color: i, Pale: true));
-            norm.Add(new Series(name, Epochs(r), r.History.Select(m => m.DecayedWeightNorm).ToArray(), Color: i));
+            norm.Add(new Series(name, [0, .. Epochs(r)], [r.InitialDecayedWeightNorm, .. r.History.Select(m => m.DecayedWeightNorm)], Color: i));
 
             var schedule = Variant.Schedule(r.Spec.LearningRate, r.TotalSteps);
             int n = (int)r.TotalSteps;
@@ -178,15 +177,15 @@ internal static class CompareCommand
             double scale = r.Spec.Variant.IsDecoupled && scaling == Regularization.DecayScaling.ScheduleMultiplier ? 1 / r.Spec.LearningRate : 1;
             decay.Add(new Series($"{name} (λ = {G(r.Spec.WeightDecay)})", steps, lrs.Select(v => v * scale * r.Spec.WeightDecay).ToArray(), Color: i));
         }
-        files.AddRange(Charts.Lines(Path.Combine(output, "loss"), $"Cross-entropy loss (bold: test, pale: train); {subtitle}",
+        files.AddRange(Charts.Lines(Path.Combine(output, "loss"), "Cross-entropy loss per epoch (bold: test, pale: train)",
             "epoch", "loss (nats per example)", loss));
-        files.AddRange(Charts.Lines(Path.Combine(output, "accuracy"), $"Accuracy (bold: test, pale: train); {subtitle}",
+        files.AddRange(Charts.Lines(Path.Combine(output, "accuracy"), "Accuracy per epoch (bold: test, pale: train)",
             "epoch", "accuracy (%)", accuracy));
-        files.AddRange(Charts.Lines(Path.Combine(output, "weight-norm"), "Norm of the decayed weights (all weight matrices) after each epoch",
-            "epoch", "‖θ‖₂", norm));
-        files.AddRange(Charts.Lines(Path.Combine(output, "learning-rate"), "Learning-rate schedule: linear warm-up, then cosine",
+        files.AddRange(Charts.Lines(Path.Combine(output, "weight-norm"), "Norm of the weight matrices (the decayed parameters)",
+            "epoch (0: initial weights)", "‖θ‖₂", norm));
+        files.AddRange(Charts.Lines(Path.Combine(output, "learning-rate"), "Learning rate per step: linear warm-up, then cosine",
             "step (batch)", "learning rate", lr, logY: true));
-        files.AddRange(Charts.Lines(Path.Combine(output, "weight-decay"), "Weight decay per step (decoupled: shrink of θ; coupled: λθ enters the gradient)",
+        files.AddRange(Charts.Lines(Path.Combine(output, "weight-decay"), "Decay coefficient per step",
             "step (batch)", scaling == Regularization.DecayScaling.ScheduleMultiplier ? "lr(t)·λ, or ηₜ·λ (decoupled)" : "lr(t)·λ", decay, logY: true));
         return files;
     }

@@ -167,11 +167,12 @@ internal static class LrFindCommand
             $"Learning-rate range test: {report.Optimizer}, batch {report.BatchSize}",
             "learning rate (log scale)", "training loss (nats per example)",
             [
-                new Series("loss per batch", x, report.Points.Select(p => p.Loss).ToArray(), Color: 7),
+                new Series("loss per batch", x, report.Points.Select(p => p.Loss).ToArray(), Color: 0, Pale: true),
                 new Series("smoothed loss", x, report.Points.Select(p => p.SmoothedLoss).ToArray(), Color: 0),
             ],
             logX: true,
-            markers: [(report.SteepestLearningRate, $"steepest: {G(report.SteepestLearningRate)}"), (report.MinLossLearningRate, $"min loss / 10: {G(report.MinLossLearningRate)}")]));
+            markers: [(report.SteepestLearningRate, $"steepest (suggested): {G(report.SteepestLearningRate)}"), (report.MinLossLearningRate, $"min loss / 10: {G(report.MinLossLearningRate)}")],
+            yMax: 1.25 * report.Points.Max(p => p.SmoothedLoss is var v && p.Step <= report.Points.Count / 2 ? v : 0)));
         return files;
     }
 

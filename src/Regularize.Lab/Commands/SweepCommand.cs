@@ -40,7 +40,7 @@ internal sealed record SweepReport(string Command, int FormatVersion, SweepGrid 
 /// </summary>
 internal static class SweepCommand
 {
-    public const int DefaultEpochs = 4;
+    public const int DefaultEpochs = 8;
 
     public static Command Build(LabConsole console)
     {
@@ -49,7 +49,7 @@ internal static class SweepCommand
         var optimizer = new Option<string>("--optimizer") { Description = $"The variant: {string.Join(", ", Variant.Names)}.", DefaultValueFactory = _ => "adamw" };
         optimizer.AcceptOnlyFromAmong(Variant.Names.ToArray());
         var lrs = new Option<double[]?>("--lrs") { Description = "Peak learning rates, comma-separated (default: 1e-4,3e-4,1e-3,3e-3 for Adam, 0.01,0.03,0.1,0.3 for SGD).", CustomParser = Lists.Doubles };
-        var wds = new Option<double[]?>("--weight-decays") { Description = "Weight decays λ, comma-separated (default: 0,1e-4,1e-3,1e-2,1e-1).", CustomParser = Lists.Doubles };
+        var wds = new Option<double[]?>("--weight-decays") { Description = "Weight decays λ, comma-separated (default: 0,1e-4,1e-3,1e-2,1e-1 for coupled L2 and --decay-scaling schedule; 0,1e-3,1e-2,0.1,1 for sgdw and 0,1,3,10,30 for adamw with lr scaling).", CustomParser = Lists.Doubles };
         var scaling = VariantOptions.DecayScalingOption();
         var shard = new Option<string?>("--shard") { Description = "Run only part i of n (0-based: trials i, i+n, …), e.g. --shard $SLURM_ARRAY_TASK_ID/8; writes a part file for 'sweep merge'." };
         command.Add(optimizer);
@@ -62,15 +62,16 @@ internal static class SweepCommand
             var config = common.Read(parse);
             int threads = common.ReadThreads(parse);
             var variant = Variant.Find(parse.GetValue(optimizer)!);
-            double[] lrValues = parse.GetValue(lrs) ?? (variant.Name.StartsWith("sgd", StringComparison.Ordinal) ? [0.01, 0.03, 0.1, 0.3] : [1e-4, 3e-4, 1e-3, 3e-3]);
-            double[] wdValues = parse.GetValue(wds) ?? [0, 1e-4, 1e-3, 1e-2, 1e-1];
+            double[] lrValues = parse.GetValue(lrs) is { Length: > 0 } givenLrs ? givenLrs : (variant.Name.StartsWith("sgd", StringComparison.Ordinal) ? [0.01, 0.03, 0.1, 0.3] : [1e-4, 3e-4, 1e-3, 3e-3]);
+            var decayScaling = VariantOptions.ReadDecayScaling(parse, scaling);
+            double[] wdValues = parse.GetValue(wds) is { Length: > 0 } givenWds ? givenWds : DefaultWeightDecays(variant, decayScaling);
             if (lrValues.Any(v => !(v > 0))) throw new LabException($"--lrs must all be positive, were {Lists.Format(lrValues)}.");
             if (wdValues.Any(v => !(v >= 0))) throw new LabException($"--weight-decays must all be >= 0, were {Lists.Format(wdValues)}.");
             if (lrValues.Distinct().Count() != lrValues.Length || wdValues.Distinct().Count() != wdValues.Length)
                 throw new LabException("--lrs and --weight-decays must not repeat a value.");
             var (index, count) = ParseShard(parse.GetValue(shard));
             string output = common.ReadOut(parse);
-            Run(console, config, variant, VariantOptions.ReadDecayScaling(parse, scaling), lrValues, wdValues, index, count, threads, output);
+            Run(console, config, variant, decayScaling, lrValues, wdValues, index, count, threads, output);
             return 0;
         });
 
@@ -92,6 +93,15 @@ internal static class SweepCommand
         command.Add(merge);
         return command;
     }
+
+    /// <summary>
+    /// λ values that span "no effect" to "too strong" in a short run: coupled L2 and the paper's ηₜ·λ need small values;
+    /// PyTorch-style decoupled decay shrinks by lr·λ per step, so it needs about 1/lr times larger ones.
+    /// </summary>
+    internal static double[] DefaultWeightDecays(Variant variant, Regularization.DecayScaling scaling) =>
+        !variant.IsDecoupled || scaling == Regularization.DecayScaling.ScheduleMultiplier ? [0, 1e-4, 1e-3, 1e-2, 1e-1]
+        : variant.Name == "adamw" ? [0, 1, 3, 10, 30]
+        : [0, 1e-3, 1e-2, 1e-1, 1];
 
     internal static (int Index, int Count) ParseShard(string? text)
     {

@@ -11,7 +11,8 @@ internal sealed record TrainingConfig(string DataFolder, int Epochs, int BatchSi
 internal sealed record TrialSpec(Variant Variant, double LearningRate, double WeightDecay);
 
 /// <summary>A finished run.</summary>
-internal sealed record TrialResult(TrialSpec Spec, string Description, IReadOnlyList<EpochMetrics> History, int BatchesPerEpoch, long TotalSteps)
+internal sealed record TrialResult(TrialSpec Spec, string Description, IReadOnlyList<EpochMetrics> History, int BatchesPerEpoch, long TotalSteps,
+    double InitialDecayedWeightNorm)
 {
     public EpochMetrics Final => History[^1];
 
@@ -53,8 +54,9 @@ internal static class Trial
             var setup = spec.Variant.Create(model.Parameters(), spec.LearningRate, spec.WeightDecay, totalSteps, threads, scaling);
             var trainer = new Trainer(model, setup.Optimizer, setup.Schedulers) { IsDecayed = Regularization.DecayMask.IsDecayedByDefault };
             observe?.Invoke(trainer);
+            double initialNorm = trainer.WeightNorms().Decayed;
             var history = trainer.Fit(loader, test, config.Epochs, cancellationToken);
-            return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps);
+            return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps, initialNorm);
         });
     }
 

@@ -19,7 +19,7 @@ internal static class Charts
     /// </summary>
     public static IReadOnlyList<string> Lines(string basePath, string title, string xLabel, string yLabel, IReadOnlyList<Series> series,
         bool logX = false, bool logY = false, string? rightLabel = null, int width = DefaultWidth, int height = DefaultHeight,
-        IReadOnlyList<(double X, string Label)>? markers = null)
+        IReadOnlyList<(double X, string Label)>? markers = null, double? yMax = null)
     {
         var plot = new Plot();
         plot.Title(title);
@@ -45,14 +45,20 @@ internal static class Charts
         }
         if (markers is not null)
         {
-            foreach (var (mx, label) in markers)
+            for (int k = 0; k < markers.Count; k++)
             {
+                var (mx, label) = markers[k];
                 double at = logX ? Math.Log10(mx) : mx;
-                var v = plot.Add.VerticalLine(at, 1.5f, Colors.Gray);
+                var v = plot.Add.VerticalLine(at, 2f, palette.GetColor(k % 2 == 0 ? 3 : 2));
                 v.LegendText = label;
             }
         }
         if (rightLabel is not null) plot.Axes.Right.Label.Text = rightLabel;
+        if (yMax is { } top)
+        {
+            plot.Axes.AutoScale();
+            plot.Axes.SetLimitsY(0, top);
+        }
         if (logX) plot.Axes.Bottom.TickGenerator = LogTicks();
         if (logY) plot.Axes.Left.TickGenerator = LogTicks();
         if (series.Count + (markers?.Count ?? 0) > 1)
@@ -81,15 +87,18 @@ internal static class Charts
         plot.YLabel(yLabel);
 
         // ScottPlot draws row 0 of the array at the top; flip so the first row sits at the bottom (y grows upwards).
-        var flipped = new double[rows, columns];
-        for (int r = 0; r < rows; r++)
+        // A single row or column is padded with a NaN neighbour (outside the axis limits): cells are placed by centres.
+        int paddedRows = Math.Max(rows, 2), paddedColumns = Math.Max(columns, 2);
+        var flipped = new double[paddedRows, paddedColumns];
+        for (int r = 0; r < paddedRows; r++)
         {
-            for (int c = 0; c < columns; c++) flipped[rows - 1 - r, c] = values[r, c];
+            for (int c = 0; c < paddedColumns; c++) flipped[paddedRows - 1 - r, c] = r < rows && c < columns ? values[r, c] : double.NaN;
         }
         var map = plot.Add.Heatmap(flipped);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
+        map.CellAlignment = Alignment.MiddleCenter; // cell (r, c) is centred on (c, r)
+        map.Extent = new CoordinateRect(0, paddedColumns - 1, 0, paddedRows - 1);
         map.NaNCellColor = Colors.LightGray;
-        map.Extent = new CoordinateRect(-0.5, columns - 0.5, -0.5, rows - 0.5);
         var finite = Flatten(values).Where(double.IsFinite).ToArray();
         if (finite.Length > 0)
         {
@@ -106,7 +115,7 @@ internal static class Charts
                     label.LabelAlignment = Alignment.MiddleCenter;
                     label.LabelFontSize = 13;
                     bool bright = double.IsFinite(v) && (v - lo) / (hi - lo) > 0.6;
-                    label.LabelFontColor = bright ? Colors.Black : Colors.White;
+                    label.LabelStyle.ForeColor = bright ? Colors.Black : Colors.White;
                     if (highlight is { } h && h.Row == r && h.Column == c) label.LabelBold = true;
                 }
             }
