@@ -39,25 +39,23 @@ internal static class Trial
 
     /// <summary>
     /// Trains the MLP with <paramref name="spec"/> on <paramref name="train"/> and evaluates on <paramref name="test"/> after
-    /// every epoch. <paramref name="threads"/> bounds the threads of the matrix multiply and the optimizer step; the numbers
-    /// do not depend on it. <paramref name="observe"/> may subscribe to the trainer's events.
+    /// every epoch. <paramref name="threads"/> bounds the threads of the optimizer step (the matrix multiply takes
+    /// <see cref="Environment.ProcessorCount"/> threads for large products: <c>Tensor.MatMul</c> has no thread-count
+    /// parameter); the numbers do not depend on either. <paramref name="observe"/> may subscribe to the trainer's events.
     /// </summary>
     public static TrialResult Run(TrialSpec spec, TrainingConfig config, IDataset train, IDataset test, int threads,
         Action<Trainer>? observe = null, CancellationToken cancellationToken = default,
         Regularization.DecayScaling scaling = Regularization.DecayScaling.LearningRate)
     {
-        return ThreadLimit.Run(threads, () =>
-        {
-            var model = Mlp(train.SampleShape.Length, config.Hidden, FashionMnistClasses(train), config.Seed);
-            var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
-            long totalSteps = (long)loader.BatchesPerEpoch * config.Epochs;
-            var setup = spec.Variant.Create(model.Parameters(), spec.LearningRate, spec.WeightDecay, totalSteps, threads, scaling);
-            var trainer = new Trainer(model, setup.Optimizer, setup.Schedulers) { IsDecayed = Regularization.DecayMask.IsDecayedByDefault };
-            observe?.Invoke(trainer);
-            double initialNorm = trainer.WeightNorms().Decayed;
-            var history = trainer.Fit(loader, test, config.Epochs, cancellationToken);
-            return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps, initialNorm);
-        });
+        var model = Mlp(train.SampleShape.Length, config.Hidden, FashionMnistClasses(train), config.Seed);
+        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
+        long totalSteps = (long)loader.BatchesPerEpoch * config.Epochs;
+        var setup = spec.Variant.Create(model.Parameters(), spec.LearningRate, spec.WeightDecay, totalSteps, threads, scaling);
+        var trainer = new Trainer(model, setup.Optimizer, setup.Schedulers) { IsDecayed = Regularization.DecayMask.IsDecayedByDefault };
+        observe?.Invoke(trainer);
+        double initialNorm = trainer.WeightNorms().Decayed;
+        var history = trainer.Fit(loader, test, config.Epochs, cancellationToken);
+        return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps, initialNorm);
     }
 
     private static int FashionMnistClasses(IDataset train) => train is InMemoryDataset d ? d.ClassCount : 10;
