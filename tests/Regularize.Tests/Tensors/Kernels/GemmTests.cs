@@ -63,6 +63,7 @@ public class GemmTests
     [TestCase(false, true, 2100, 30, 40, 0f)]
     [TestCase(true, true, 90, 2100, 30, 1f)]
     [TestCase(false, false, 40, 60, 1000, 0.5f)]
+    [TestCase(false, true, 400, 300, 256, 1f)] // taller than wide with a large B block: B is packed by several threads
     public void LargeMatchesMathNet(bool transposeA, bool transposeB, int m, int n, int k, float beta)
     {
         var data = new GemmTestData(transposeA, transposeB, m, n, k, pad: 5, beta, seed: m + n + k);
@@ -75,6 +76,8 @@ public class GemmTests
     [TestCase(true, true, 310, 200, 270)]
     [TestCase(true, false, 97, 131, 600)]
     [TestCase(false, true, 1000, 23, 100)]
+    [TestCase(true, false, 400, 300, 600)]
+    [TestCase(false, true, 400, 300, 600)]
     public void ThreadCountDoesNotChangeBits(bool transposeA, bool transposeB, int m, int n, int k)
     {
         foreach (float beta in new[] { 0f, 1f })
