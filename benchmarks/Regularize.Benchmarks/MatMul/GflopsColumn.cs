@@ -61,6 +61,10 @@ public sealed class GflopsColumn(bool fractionOfPeak) : IColumn
         {
             return gflops.ToString("F1", CultureInfo.InvariantCulture);
         }
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            return "-";
+        }
         bool single = benchmarkCase.Parameters["Threads"] is 1;
         double peak = single ? PeakOneCore.Value : PeakAllCores.Value;
         return (100 * gflops / peak).ToString("F0", CultureInfo.InvariantCulture) + "%";
