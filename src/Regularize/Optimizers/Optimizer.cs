@@ -109,8 +109,10 @@ public abstract class Optimizer : IChunkWork
     {
         foreach (var g in _groups)
         {
-            foreach (var p in g.Parameters)
+            var list = g.Parameters;
+            for (int k = 0; k < list.Count; k++)
             {
+                var p = list[k];
                 if (setToNull) p.Grad = null;
                 else p.Grad?.Span.Clear();
             }
@@ -250,11 +252,14 @@ public abstract class Optimizer : IChunkWork
 
     private void CollectSlots()
     {
+        // Indexed loops: a foreach over IReadOnlyList would box its enumerator (an allocation per step).
         int slots = 0, chunks = 0;
         foreach (var g in _groups)
         {
-            foreach (var p in g.Parameters)
+            var list = g.Parameters;
+            for (int k = 0; k < list.Count; k++)
             {
+                var p = list[k];
                 if (p.Grad is null) continue;
                 slots++;
                 chunks += (p.Length + ChunkElements - 1) / ChunkElements;
@@ -273,8 +278,10 @@ public abstract class Optimizer : IChunkWork
         int s = 0, c = 0;
         for (int gi = 0; gi < _groups.Length; gi++)
         {
-            foreach (var p in _groups[gi].Parameters)
+            var list = _groups[gi].Parameters;
+            for (int k = 0; k < list.Count; k++)
             {
+                var p = list[k];
                 if (p.Grad is null) continue;
                 _slotParameter[s] = p;
                 _slotGroup[s] = gi;
