@@ -126,6 +126,14 @@ internal static class AdamKernel
                 TL1.Prox(th, thr).StoreUnsafe(ref theta, i);
             }
         }
+        UpdateScalar<TDecay, TL1, TAms>(ref theta, ref grad, ref m, ref v, ref vMax, i, n, s);
+    }
+
+    /// <summary>The scalar path: elements [<paramref name="i"/>, <paramref name="n"/>). The SIMD loops' tail, and the benchmarks' baseline.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void UpdateScalar<TDecay, TL1, TAms>(ref float theta, ref float grad, ref float m, ref float v, ref float vMax, nuint i, nuint n, in AdamScalars s)
+        where TDecay : struct, IDecay where TL1 : struct, IL1 where TAms : struct, ISwitch
+    {
         for (; i < n; i++)
         {
             ref float th = ref Unsafe.Add(ref theta, i);

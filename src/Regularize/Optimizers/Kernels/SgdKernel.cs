@@ -103,6 +103,14 @@ internal static class SgdKernel
                 TL1.Prox(th, thr).StoreUnsafe(ref theta, i);
             }
         }
+        UpdateScalar<TDecay, TL1, TBuffer, TNesterov>(ref theta, ref grad, ref buffer, i, n, s);
+    }
+
+    /// <summary>The scalar path: elements [<paramref name="i"/>, <paramref name="n"/>). The SIMD loops' tail, and the benchmarks' baseline.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void UpdateScalar<TDecay, TL1, TBuffer, TNesterov>(ref float theta, ref float grad, ref float buffer, nuint i, nuint n, in SgdScalars s)
+        where TDecay : struct, IDecay where TL1 : struct, IL1 where TBuffer : struct, ISwitch where TNesterov : struct, ISwitch
+    {
         for (; i < n; i++)
         {
             ref float th = ref Unsafe.Add(ref theta, i);

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Regularize.Benchmarks.Hardware;
+
+namespace Regularize.Benchmarks.Optimizers;
+
+/// <summary>
+/// A quick CI guard for the optimizer hot loop (<c>dotnet run -c Release --project benchmarks/Regularize.Benchmarks -- guard</c>):
+/// AdamW over a few million parameters on all cores, timed against the bandwidth probe moving the same
+/// bytes in the same process (interleaved, best of several). Fails when a step reaches less than half of
+/// the probe's speed, or when steps allocate after warm-up. With <c>--report</c> it instead prints the
+/// fraction of bandwidth for every optimizer, size, layout and thread count (docs/benchmarks-optimizers.md).
+/// </summary>
+public static class StepGuard
+{
+    private const int GuardParameters = 8_000_009;
+
+    /// <summary>Runs the guard (or the report with <c>--report</c>); returns the process exit code.</summary>
+    public static int Run(params string[] args)
+    {
+        if (args.Contains("--report")) return Report();
+        var clock = Stopwatch.StartNew();
+        int threads = Environment.ProcessorCount;
+        var work = new StepWorkload("AdamW", GuardParameters, tensors: 3, threads);
+        var probe = new MemoryBandwidth((int)work.Elements);
+        var (step, bandwidth) = Measure(work, probe, threads, rounds: 15, repeats: 4);
+        double fraction = bandwidth / step;
+
+        long allocated = long.MaxValue;
+        for (int round = 0; round < 3 && allocated > 0; round++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            for (int i = 0; i < 100; i++) work.Optimizer.Step();
+            allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
+
+        double gbs = work.Elements * (double)work.BytesPerElement / bandwidth / 1e9;
+        Console.WriteLine($"StepGuard: AdamW, {work.Elements:N0} parameters, {threads} threads: step {step * 1e3:F2} ms, " +
+            $"probe {bandwidth * 1e3:F2} ms ({gbs:F1} GB/s moving {work.BytesPerElement} B/element): {fraction:P0} of measured bandwidth; " +
+            $"{allocated} B allocated over 100 steps; {clock.Elapsed.TotalSeconds:F1} s");
+        int code = 0;
+        if (fraction < 0.5)
+        {
+            Console.Error.WriteLine($"FAIL: AdamW step reaches {fraction:P0} of the memory-bandwidth probe; the guard requires at least 50%.");
+            code = 1;
+        }
+        if (allocated != 0)
+        {
+            Console.Error.WriteLine($"FAIL: 100 AdamW steps after warm-up allocated {allocated} bytes; a step must allocate nothing.");
+            code = 1;
+        }
+        if (code == 0) Console.WriteLine("StepGuard: OK");
+        return code;
+    }
+
+    /// <summary>Best seconds per call of the step and of the probe, measured alternately.</summary>
+    private static (double Step, double Bandwidth) Measure(StepWorkload work, MemoryBandwidth probe, int threads, int rounds, int repeats)
+    {
+        void Probe()
+        {
+            if (work.Kind == "Sgd") probe.Momentum(threads);
+            else probe.Adam(threads);
+        }
+        for (int i = 0; i < 3; i++) { work.Optimizer.Step(); Probe(); }
+        double bestStep = double.MaxValue, bestProbe = double.MaxValue;
+        var sw = new Stopwatch();
+        for (int r = 0; r < rounds; r++)
+        {
+            sw.Restart();
+            for (int i = 0; i < repeats; i++) work.Optimizer.Step();
+            bestStep = Math.Min(bestStep, sw.Elapsed.TotalSeconds / repeats);
+            sw.Restart();
+            for (int i = 0; i < repeats; i++) Probe();
+            bestProbe = Math.Min(bestProbe, sw.Elapsed.TotalSeconds / repeats);
+        }
+        return (bestStep, bestProbe);
+    }
+
+    private static int Report()
+    {
+        Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
+            $"Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}");
+        Console.WriteLine("| optimizer | parameters | tensors | threads | step ms | probe ms | probe GB/s | fraction of bandwidth | scalar ms | speed-up vs scalar | B/step |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var optimizer in new[] { "AdamW", "Adam", "Sgd" })
+        {
+            foreach (int size in new[] { 1_000_003, 16_000_001, 64_000_001 })
+            {
+                foreach (int tensors in new[] { 1, 200 })
+                {
+                    foreach (int threads in new[] { 1, 2 })
+                    {
+                        var work = new StepWorkload(optimizer, size, tensors, threads);
+                        var probe = new MemoryBandwidth((int)work.Elements);
+                        int repeats = size > 10_000_000 ? 1 : 10;
+                        var (step, bandwidth) = Measure(work, probe, threads, rounds: 7, repeats);
+                        double scalar = double.MaxValue;
+                        for (int r = 0; r < 3; r++)
+                        {
+                            var sw = Stopwatch.StartNew();
+                            work.ScalarStep();
+                            scalar = Math.Min(scalar, sw.Elapsed.TotalSeconds);
+                        }
+                        long before = GC.GetTotalAllocatedBytes(precise: true);
+                        for (int i = 0; i < 5; i++) work.Optimizer.Step();
+                        long allocated = (GC.GetTotalAllocatedBytes(precise: true) - before) / 5;
+                        double gbs = work.Elements * (double)work.BytesPerElement / bandwidth / 1e9;
+                        Console.WriteLine($"| {optimizer} | {work.Elements:N0} | {tensors} | {threads} | {step * 1e3:F2} | {bandwidth * 1e3:F2} | {gbs:F1} | " +
+                            $"{bandwidth / step:P0} | {scalar * 1e3:F1} | {scalar / step:F1}× | {allocated} |");
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+}
