@@ -17,7 +17,7 @@ public static class StepGuard
     /// <summary>Runs the guard (or the report with <c>--report</c>); returns the process exit code.</summary>
     public static int Run(params string[] args)
     {
-        if (args.Contains("--report")) return Report();
+        if (args.Contains("--report")) return Report(args.Where(a => a != "--report").ToArray());
         var clock = Stopwatch.StartNew();
         int threads = Environment.ProcessorCount;
         var work = new StepWorkload("AdamW", GuardParameters, tensors: 3, threads);
@@ -75,24 +75,32 @@ public static class StepGuard
         return (bestStep, bestProbe);
     }
 
-    private static int Report()
+    /// <summary>The table for docs/benchmarks-optimizers.md; optional filters: optimizer names and sizes (e.g. <c>AdamW 16000001</c>).</summary>
+    private static int Report(string[] filters)
     {
+        var optimizers = filters.Where(f => !char.IsDigit(f[0])).DefaultIfEmpty("AdamW").ToArray();
+        if (filters.Length == 0) optimizers = ["AdamW", "Adam", "Sgd"];
+        var sizes = filters.Where(f => char.IsDigit(f[0])).Select(int.Parse).DefaultIfEmpty(0).ToArray();
+        if (sizes is [0]) sizes = [1_000_003, 16_000_001, 64_000_001];
         Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
             $"Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}");
         Console.WriteLine("| optimizer | parameters | tensors | threads | step ms | probe ms | probe GB/s | fraction of bandwidth | scalar ms | speed-up vs scalar | B/step |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var optimizer in new[] { "AdamW", "Adam", "Sgd" })
+        foreach (var optimizer in optimizers)
         {
-            foreach (int size in new[] { 1_000_003, 16_000_001, 64_000_001 })
+            foreach (int size in sizes)
             {
                 foreach (int tensors in new[] { 1, 200 })
                 {
                     foreach (int threads in new[] { 1, 2 })
                     {
+                        GC.Collect();
+                        GC.WaitForPendingFinalizers();
+                        GC.Collect();
                         var work = new StepWorkload(optimizer, size, tensors, threads);
                         var probe = new MemoryBandwidth((int)work.Elements);
                         int repeats = size > 10_000_000 ? 1 : 10;
-                        var (step, bandwidth) = Measure(work, probe, threads, rounds: 7, repeats);
+                        var (step, bandwidth) = Measure(work, probe, threads, rounds: 9, repeats);
                         double scalar = double.MaxValue;
                         for (int r = 0; r < 3; r++)
                         {
@@ -100,9 +108,13 @@ public static class StepGuard
                             work.ScalarStep();
                             scalar = Math.Min(scalar, sw.Elapsed.TotalSeconds);
                         }
-                        long before = GC.GetTotalAllocatedBytes(precise: true);
-                        for (int i = 0; i < 5; i++) work.Optimizer.Step();
-                        long allocated = (GC.GetTotalAllocatedBytes(precise: true) - before) / 5;
+                        long allocated = long.MaxValue; // bytes per step, best of 3 rounds (other threads may allocate)
+                        for (int round = 0; round < 3 && allocated > 0; round++)
+                        {
+                            long before = GC.GetTotalAllocatedBytes(precise: true);
+                            for (int i = 0; i < 5; i++) work.Optimizer.Step();
+                            allocated = Math.Min(allocated, (GC.GetTotalAllocatedBytes(precise: true) - before) / 5);
+                        }
                         double gbs = work.Elements * (double)work.BytesPerElement / bandwidth / 1e9;
                         Console.WriteLine($"| {optimizer} | {work.Elements:N0} | {tensors} | {threads} | {step * 1e3:F2} | {bandwidth * 1e3:F2} | {gbs:F1} | " +
                             $"{bandwidth / step:P0} | {scalar * 1e3:F1} | {scalar / step:F1}× | {allocated} |");

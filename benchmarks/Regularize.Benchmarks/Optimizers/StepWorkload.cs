@@ -55,6 +55,7 @@ public sealed class StepWorkload
     public int BytesPerElement => Kind == "Sgd" ? 20 : 28;
 
     /// <summary>The same update through the scalar path only, one thread (the benchmarks' baseline).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void ScalarStep()
     {
         var adam = new AdamScalars { GradSign = 1, Beta1 = 0.9f, OneMinusBeta1 = 0.1f, Beta2 = 0.999f, OneMinusBeta2 = 0.001f, Bc2Sqrt = 0.1f, Epsilon = 1e-8f, NegStepSize = -1e-3f, DecayFactor = 0.99999f, WeightDecay = 1e-4f };
