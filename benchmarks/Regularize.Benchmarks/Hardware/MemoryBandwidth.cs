@@ -14,24 +14,31 @@ namespace Regularize.Benchmarks.Hardware;
 public sealed class MemoryBandwidth
 {
     private readonly float[] _a, _b, _c, _d;
+    private readonly int _offA, _offB, _offC, _offD;
 
-    /// <summary>Allocates four arrays of <paramref name="length"/> floats.</summary>
+    /// <summary>
+    /// Allocates four arrays of <paramref name="length"/> floats. Each starts at a different offset
+    /// (k × 1040 floats) so the four streams do not share cache sets: fresh GC arrays are aligned alike,
+    /// which at 64M elements costs this loop more than 4× (see docs/benchmarks-optimizers.md).
+    /// </summary>
     public MemoryBandwidth(int length)
     {
-        _a = Fill(length, 1f);
-        _b = Fill(length, 1e-7f);
-        _c = Fill(length, 2f);
-        _d = Fill(length, 3f);
+        Length = length;
+        (_a, _offA) = Fill(length, 1f, 0);
+        (_b, _offB) = Fill(length, 1e-7f, 1);
+        (_c, _offC) = Fill(length, 2f, 2);
+        (_d, _offD) = Fill(length, 3f, 3);
     }
 
     /// <summary>The number of elements per array.</summary>
-    public int Length => _a.Length;
+    public int Length { get; }
 
-    private static float[] Fill(int n, float v)
+    private static (float[], int) Fill(int n, float v, int lane)
     {
-        var x = GC.AllocateUninitializedArray<float>(n);
+        int offset = lane * 1040;
+        var x = GC.AllocateUninitializedArray<float>(n + offset);
         x.AsSpan().Fill(v);
-        return x;
+        return (x, offset);
     }
 
     /// <summary>Reads a, b, c, d and writes a, c, d (a += b; c += b; d += b): the bytes of an Adam/AdamW step.</summary>
@@ -55,10 +62,10 @@ public sealed class MemoryBandwidth
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Adam4R3W(int start, int count)
     {
-        ref float a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a), start);
-        ref float b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_b), start);
-        ref float c = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_c), start);
-        ref float d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_d), start);
+        ref float a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a), _offA + start);
+        ref float b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_b), _offB + start);
+        ref float c = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_c), _offC + start);
+        ref float d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_d), _offD + start);
         nuint i = 0, n = (nuint)count;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -92,9 +99,9 @@ public sealed class MemoryBandwidth
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Momentum3R2W(int start, int count)
     {
-        ref float a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a), start);
-        ref float b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_b), start);
-        ref float c = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_c), start);
+        ref float a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a), _offA + start);
+        ref float b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_b), _offB + start);
+        ref float c = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_c), _offC + start);
         nuint i = 0, n = (nuint)count;
         if (Vector512.IsHardwareAccelerated)
         {

@@ -90,14 +90,14 @@ public static class StepGuard
         {
             foreach (int size in sizes)
             {
-                foreach (int tensors in new[] { 1, 200 })
+                foreach (int tensors in new[] { 1, -1, 200 }) // -1: one tensor, θ and g staggered as in an arena
                 {
                     foreach (int threads in new[] { 1, 2 })
                     {
                         GC.Collect();
                         GC.WaitForPendingFinalizers();
                         GC.Collect();
-                        var work = new StepWorkload(optimizer, size, tensors, threads);
+                        var work = new StepWorkload(optimizer, size, Math.Abs(tensors), threads, staggered: tensors < 0);
                         var probe = new MemoryBandwidth((int)work.Elements);
                         int repeats = size > 10_000_000 ? 1 : 10;
                         var (step, bandwidth) = Measure(work, probe, threads, rounds: 9, repeats);
@@ -116,7 +116,7 @@ public static class StepGuard
                             allocated = Math.Min(allocated, (GC.GetTotalAllocatedBytes(precise: true) - before) / 5);
                         }
                         double gbs = work.Elements * (double)work.BytesPerElement / bandwidth / 1e9;
-                        Console.WriteLine($"| {optimizer} | {work.Elements:N0} | {tensors} | {threads} | {step * 1e3:F2} | {bandwidth * 1e3:F2} | {gbs:F1} | " +
+                        Console.WriteLine($"| {optimizer} | {work.Elements:N0} | {(tensors < 0 ? "1, θ/g staggered" : tensors.ToString())} | {threads} | {step * 1e3:F2} | {bandwidth * 1e3:F2} | {gbs:F1} | " +
                             $"{bandwidth / step:P0} | {scalar * 1e3:F1} | {scalar / step:F1}× | {allocated} |");
                     }
                 }

@@ -12,7 +12,12 @@ namespace Regularize.Benchmarks.Optimizers;
 public sealed class StepWorkload
 {
     /// <summary>Builds the parameters and an optimizer of kind <paramref name="optimizer"/> (Sgd = momentum 0.9, Adam = coupled λ 1e-4, AdamW = λ 1e-2).</summary>
-    public StepWorkload(string optimizer, int total, int tensors, int threads)
+    /// <param name="optimizer">Sgd, Adam or AdamW.</param>
+    /// <param name="total">The total parameter count.</param>
+    /// <param name="tensors">How many tensors to split it into.</param>
+    /// <param name="threads">The optimizer's MaxDegreeOfParallelism.</param>
+    /// <param name="staggered">Place θ and g at different offsets (as an arena would) instead of fresh, alike-aligned GC arrays.</param>
+    public StepWorkload(string optimizer, int total, int tensors, int threads, bool staggered = false)
     {
         Kind = optimizer;
         int per = Math.Max(1, total / tensors) | 1;
@@ -20,7 +25,7 @@ public sealed class StepWorkload
         for (int k = 0; k < tensors; k++)
         {
             int n = k == tensors - 1 ? Math.Max(1, total - per * (tensors - 1)) | 1 : per;
-            var p = new Parameter(Tensor.Full(0.5f, n), $"layers.{k}.weight") { Grad = Tensor.Full(1e-3f, n) };
+            var p = new Parameter(Make(n, 0.5f, staggered ? 0 : -1), $"layers.{k}.weight") { Grad = Make(n, 1e-3f, staggered ? 2 : -1) };
             Parameters[k] = p;
         }
         Elements = Parameters.Sum(p => (long)p.Length);
@@ -33,11 +38,20 @@ public sealed class StepWorkload
         };
         Optimizer.MaxDegreeOfParallelism = threads;
         Optimizer.Step(); // creates the state
-        _m = Parameters.Select(p => Tensor.Zeros(p.Shape)).ToArray();
-        _v = Parameters.Select(p => Tensor.Zeros(p.Shape)).ToArray();
+        _m = Parameters.Select(p => Make(p.Length, 0f, 1)).ToArray();
+        _v = Parameters.Select(p => Make(p.Length, 0f, 3)).ToArray();
     }
 
     private readonly Tensor[] _m, _v;
+
+    private static Tensor Make(int n, float value, int lane)
+    {
+        if (lane < 0) return Tensor.Full(value, n);
+        int offset = lane * 1040 + 520;
+        var t = new Tensor(new float[n + offset], offset, new Shape(n));
+        t.Span.Fill(value);
+        return t;
+    }
 
     /// <summary>Sgd, Adam or AdamW.</summary>
     public string Kind { get; }

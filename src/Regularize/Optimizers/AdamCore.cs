@@ -57,7 +57,7 @@ internal static class AdamCore
             state = new AdamState(p.Shape, ams);
             states.Add(p, state);
         }
-        if (ams && state.VMax is null) state.VMax = Regularize.Tensors.Tensor.Zeros(p.Shape);
+        if (ams && state.VMax is null) state.VMax = StateAllocator.Zeros(p.Shape, 3);
         state.Step++;
 
         double lr = g.LearningRate, beta1 = g.Beta1, beta2 = g.Beta2, lambda = g.WeightDecay;
@@ -154,9 +154,9 @@ internal static class AdamCore
     {
         var t = ps.Tensors;
         return new AdamState(
-            Regularize.Tensors.Tensor.FromArray(t["m"].Data, t["m"].Shape),
-            Regularize.Tensors.Tensor.FromArray(t["v"].Data, t["v"].Shape),
-            t.TryGetValue("vMax", out var vm) ? Regularize.Tensors.Tensor.FromArray(vm.Data, vm.Shape) : null,
+            StateAllocator.FromArray(t["m"].Data, t["m"].Shape, 1),
+            StateAllocator.FromArray(t["v"].Data, t["v"].Shape, 2),
+            t.TryGetValue("vMax", out var vm) ? StateAllocator.FromArray(vm.Data, vm.Shape, 3) : null,
             ps.Step);
     }
 }

@@ -7,9 +7,9 @@ public sealed class AdamState
 {
     internal AdamState(Shape shape, bool amsGrad)
     {
-        M = Tensor.Zeros(shape);
-        V = Tensor.Zeros(shape);
-        if (amsGrad) VMax = Tensor.Zeros(shape);
+        M = StateAllocator.Zeros(shape, 1);
+        V = StateAllocator.Zeros(shape, 2);
+        if (amsGrad) VMax = StateAllocator.Zeros(shape, 3);
     }
 
     internal AdamState(Tensor m, Tensor v, Tensor? vMax, long step)

@@ -72,7 +72,7 @@ internal static class SgdCore
         bool seed = false;
         if (buffer && state.MomentumBuffer is null)
         {
-            state.MomentumBuffer = Regularize.Tensors.Tensor.Zeros(p.Shape);
+            state.MomentumBuffer = StateAllocator.Zeros(p.Shape, 2);
             seed = true;
         }
         ref var s = ref plan.Scalars;
@@ -141,6 +141,6 @@ internal static class SgdCore
 
     public static SgdState Import(ParameterState ps) => new()
     {
-        MomentumBuffer = ps.Tensors.TryGetValue("momentumBuffer", out var b) ? Regularize.Tensors.Tensor.FromArray(b.Data, b.Shape) : null,
+        MomentumBuffer = ps.Tensors.TryGetValue("momentumBuffer", out var b) ? StateAllocator.FromArray(b.Data, b.Shape, 2) : null,
     };
 }
