@@ -25,6 +25,8 @@ public abstract class Optimizer : IChunkWork
     private (int Slot, int Start, int Count)[] _chunks = [];
     private bool[] _chunkFinite = [];
     private int _chunkCount;
+    private int[] _batchStart = [0];
+    private int _batchCount;
     private bool _checking;
     private int _maxDegreeOfParallelism = Environment.ProcessorCount;
 
@@ -82,7 +84,7 @@ public abstract class Optimizer : IChunkWork
         CollectSlots();
 
         _checking = true;
-        _runner.Run(this, _chunkCount, _maxDegreeOfParallelism);
+        _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
         for (int c = 0; c < _chunkCount; c++)
         {
             if (_chunkFinite[c]) continue;
@@ -101,7 +103,7 @@ public abstract class Optimizer : IChunkWork
         EnsureSlotCapacity(_slotCount);
         for (int s = 0; s < _slotCount; s++) PrepareSlot(s, _groups[_slotGroup[s]], _slotParameter[s]);
         _checking = false;
-        _runner.Run(this, _chunkCount, _maxDegreeOfParallelism);
+        _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
     }
 
     /// <summary>Clears every parameter's gradient: zeroes it in place, or sets it to null when <paramref name="setToNull"/>.</summary>
@@ -292,19 +294,35 @@ public abstract class Optimizer : IChunkWork
         }
         _slotCount = s;
         _chunkCount = c;
+
+        // Consecutive small pieces form one batch of about ChunkElements, the unit a thread takes,
+        // so many small tensors cost one hand-off per batch rather than one per tensor.
+        if (_batchStart.Length < c + 1) _batchStart = new int[c + 1];
+        int batches = 0, size = 0;
+        for (int k = 0; k < c; k++)
+        {
+            if (size == 0) _batchStart[batches++] = k;
+            size += _chunks[k].Count;
+            if (size >= ChunkElements) size = 0;
+        }
+        _batchStart[batches] = c;
+        _batchCount = batches;
     }
 
-    void IChunkWork.RunChunk(int index)
+    void IChunkWork.RunChunk(int batch)
     {
-        var (slot, start, count) = _chunks[index];
-        var p = _slotParameter[slot];
-        if (_checking)
+        for (int index = _batchStart[batch]; index < _batchStart[batch + 1]; index++)
         {
-            _chunkFinite[index] = ReductionKernels.AllFinite(ref AtElement(p.Grad!, start), (nuint)count);
-        }
-        else
-        {
-            UpdateRange(slot, p, start, count);
+            var (slot, start, count) = _chunks[index];
+            var p = _slotParameter[slot];
+            if (_checking)
+            {
+                _chunkFinite[index] = ReductionKernels.AllFinite(ref AtElement(p.Grad!, start), (nuint)count);
+            }
+            else
+            {
+                UpdateRange(slot, p, start, count);
+            }
         }
     }
 }
