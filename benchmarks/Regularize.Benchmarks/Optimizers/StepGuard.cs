@@ -100,7 +100,7 @@ public static class StepGuard
                         var work = new StepWorkload(optimizer, size, Math.Abs(tensors), threads, staggered: tensors < 0);
                         var probe = new MemoryBandwidth((int)work.Elements);
                         int repeats = size > 10_000_000 ? 1 : 10;
-                        var (step, bandwidth) = Measure(work, probe, threads, rounds: 9, repeats);
+                        var (step, bandwidth) = Measure(work, probe, threads, rounds: 15, repeats);
                         double scalar = double.MaxValue;
                         for (int r = 0; r < 3; r++)
                         {
