@@ -124,6 +124,23 @@ public class DecayFactsTests
     }
 
     [Test]
+    public void AdamWScalingChoosesWhatLambdaIsMultipliedBy()
+    {
+        // Zero gradient: only the decay acts. PyTorch scaling shrinks by lr·λ, the paper's by ηₜ·λ = (lr / lr₀)·λ.
+        var a = new Parameter(Tensor.FromArray([2f], 1), "a");
+        var b = new Parameter(Tensor.FromArray([2f], 1), "b");
+        var pytorch = new AdamW([a], learningRate: 0.01, weightDecay: 0.5);
+        var paper = new AdamW([b], learningRate: 0.01, weightDecay: 0.5, decayScaling: DecayScaling.ScheduleMultiplier);
+        a.Grad = Tensor.Zeros(1);
+        b.Grad = Tensor.Zeros(1);
+        pytorch.Step();
+        paper.Step();
+        Assert.That(a.Value.Item(), Is.EqualTo(2f * (float)(1 - 0.01 * 0.5)));
+        Assert.That(b.Value.Item(), Is.EqualTo(2f * (float)(1 - 1.0 * 0.5)), "ηₜ = 1 at the initial rate");
+        Assert.That(pytorch.DecayScaling, Is.EqualTo(DecayScaling.LearningRate));
+    }
+
+    [Test]
     public void L1ProximalProducesExactZeros([Values("Sgd", "Adam", "AdamW")] string optimizer)
     {
         var p = OptimizerFactory.Param("w", 101, seed: 3, std: 0.05f);

@@ -65,6 +65,31 @@ public class KernelTests
     }
 
     [Test]
+    public void ConcurrentStepsFromThreadPoolThreadsAreCorrect()
+    {
+        // Many optimizers stepping at once from pool threads: helpers may never start, which must cost
+        // parallelism only (the caller does the work itself), and every result must equal the 1-thread one.
+        int n = 3 * Optimizer.ChunkElements + 11;
+        var config = new RefConfig { Optimizer = "AdamW", LearningRate = 1e-2, WeightDecay = 0.1 };
+        float[] Run(int threads)
+        {
+            var p = OptimizerFactory.Param("w", n, seed: 5);
+            var opt = OptimizerFactory.Create(config, p);
+            opt.MaxDegreeOfParallelism = threads;
+            for (int s = 0; s < 3; s++)
+            {
+                p.Grad = Tensor.RandomNormal([n], 0f, 1f, seed: (ulong)(200 + s));
+                opt.Step();
+            }
+            return p.Value.ToArray();
+        }
+        var expected = Run(1);
+        var tasks = Enumerable.Range(0, 8).Select(_ => Task.Run(() => Run(4))).ToArray();
+        Assert.That(Task.WaitAll(tasks, TimeSpan.FromSeconds(60)), Is.True, "steps finished");
+        foreach (var t in tasks) Assert.That(t.Result, Is.EqualTo(expected));
+    }
+
+    [Test]
     public void EmptyRangesAreNoOps()
     {
         var s = new AdamScalars { Beta1 = 0.9f, Beta2 = 0.999f };
