@@ -348,8 +348,6 @@ public abstract class Optimizer<TState> : Optimizer where TState : class
 /// <summary>Reads and writes a group's hyperparameters as name → double.</summary>
 internal static class HyperparameterCodec
 {
-    private static readonly string[] Extra = ["nesterov", "amsGrad", "maximize", "l1Mode", "initialLearningRate", "scheduleMultiplier"];
-
     public static Dictionary<string, double> Export(ParameterGroup g)
     {
         var d = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -402,6 +400,6 @@ internal static class HyperparameterCodec
             if (ParameterGroup.CamelName(candidate) == key) { h = candidate; return true; }
         }
         h = default;
-        return Array.IndexOf(Extra, key) < 0 && false;
+        return false;
     }
 }
