@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
 using Regularize.Benchmarks.Hardware;
 using Regularize.Tensors.Kernels;
@@ -22,8 +23,10 @@ public static class GemmReport
         int cores = Environment.ProcessorCount;
 
         // The machine may be shared: take the best peak seen before and after the GEMM runs.
-        double peak1 = FmaPeakLoop.MeasureGflops(1, repeats: 10, seconds: 0.05);
-        double peakAll = FmaPeakLoop.MeasureGflops(cores, repeats: 10, seconds: 0.05);
+        // Without FMA (or with DOTNET_EnableAVX2=0) there is no peak to compare with: percentages print as n/a.
+        bool fma = Fma.IsSupported;
+        double peak1 = fma ? FmaPeakLoop.MeasureGflops(1, repeats: 20, seconds: 0.03) : double.NaN;
+        double peakAll = fma ? FmaPeakLoop.MeasureGflops(cores, repeats: 20, seconds: 0.03) : double.NaN;
         var rows = new List<(GemmCase Shape, double G1, double GAll, double M1, double MAll)>();
         foreach (GemmCase shape in GemmCase.All)
         {
@@ -34,8 +37,11 @@ public static class GemmReport
             double mAll = baseline ? MathNetGflops(shape, singleThread: false, budget) : double.NaN;
             rows.Add((shape, g1, gAll, m1, mAll));
         }
-        peak1 = Math.Max(peak1, FmaPeakLoop.MeasureGflops(1, repeats: 10, seconds: 0.05));
-        peakAll = Math.Max(peakAll, FmaPeakLoop.MeasureGflops(cores, repeats: 10, seconds: 0.05));
+        if (fma)
+        {
+            peak1 = Math.Max(peak1, FmaPeakLoop.MeasureGflops(1, repeats: 20, seconds: 0.03));
+            peakAll = Math.Max(peakAll, FmaPeakLoop.MeasureGflops(cores, repeats: 20, seconds: 0.03));
+        }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"FMA peak (Vector256, register-only): {peak1:F1} GFLOP/s on 1 core, {peakAll:F1} GFLOP/s on {cores} cores"));
@@ -45,7 +51,7 @@ public static class GemmReport
         foreach (var (shape, g1, gAll, m1, mAll) in rows)
         {
             string row = string.Create(CultureInfo.InvariantCulture,
-                $"| {shape.Name} | {g1:F1} | {100 * g1 / peak1:F0}% | {gAll:F1} | {100 * gAll / peakAll:F0}% |");
+                $"| {shape.Name} | {g1:F1} | {Percent(g1, peak1)} | {gAll:F1} | {Percent(gAll, peakAll)} |");
             row += double.IsNaN(m1)
                 ? " | | | |"
                 : string.Create(CultureInfo.InvariantCulture, $" {m1:F2} | {g1 / m1:F0}× | {mAll:F2} | {gAll / mAll:F0}× |");
@@ -53,6 +59,9 @@ public static class GemmReport
         }
         return 0;
     }
+
+    private static string Percent(double gflops, double peak) =>
+        double.IsNaN(peak) ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{100 * gflops / peak:F0}%");
 
     /// <summary>Best GFLOP/s of <see cref="Gemm.Multiply"/> on <paramref name="shape"/> within a time budget.</summary>
     public static double Gflops(GemmCase shape, int threads, double budgetSeconds)

@@ -14,9 +14,9 @@ namespace Regularize.Benchmarks.MatMul;
 /// <param name="fractionOfPeak">Show the percentage of peak instead of GFLOP/s.</param>
 public sealed class GflopsColumn(bool fractionOfPeak) : IColumn
 {
-    private static readonly Lazy<double> PeakOneCore = new(() => FmaPeakLoop.MeasureGflops(1, repeats: 10, seconds: 0.05));
+    private static readonly Lazy<double> PeakOneCore = new(() => FmaPeakLoop.MeasureGflops(1, repeats: 20, seconds: 0.03));
     private static readonly Lazy<double> PeakAllCores = new(() =>
-        FmaPeakLoop.MeasureGflops(Environment.ProcessorCount, repeats: 10, seconds: 0.05));
+        FmaPeakLoop.MeasureGflops(Environment.ProcessorCount, repeats: 20, seconds: 0.03));
 
     /// <inheritdoc/>
     public string Id => fractionOfPeak ? "PercentOfPeak" : "Gflops";
@@ -60,6 +60,10 @@ public sealed class GflopsColumn(bool fractionOfPeak) : IColumn
         if (!fractionOfPeak)
         {
             return gflops.ToString("F1", CultureInfo.InvariantCulture);
+        }
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            return "-";
         }
         bool single = benchmarkCase.Parameters["Threads"] is 1;
         double peak = single ? PeakOneCore.Value : PeakAllCores.Value;

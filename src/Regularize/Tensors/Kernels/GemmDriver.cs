@@ -23,9 +23,10 @@ internal static unsafe class GemmDriver
     private static float[]? t_packB;
 
     /// <summary>
-    /// Computes the product with up to <paramref name="threads"/> threads. For each KC-deep slice, B is packed
-    /// once (split across threads when large) and shared; the rows of C are then handed out in blocks to the
-    /// threads, each of which packs its own rows of A. Work is split over m only, never over k.
+    /// Computes the product with up to <paramref name="threads"/> threads. When C is at least as wide as it is
+    /// tall, each thread takes one column stripe and runs the single-threaded loops on it. Otherwise, for each
+    /// KC-deep slice, B is packed once (split across threads when large) and shared, and the rows of C are handed
+    /// out in blocks to the threads, each of which packs its own rows of A. Work is never split over k.
     /// </summary>
     public static void Run(GemmProblem problem, int threads)
     {
