@@ -15,11 +15,9 @@ internal static class LabApp
     public static RootCommand BuildRoot(LabConsole console)
     {
         var root = new RootCommand("The Regularize lab: train MLPs on Fashion-MNIST and compare optimizers, weight decay and schedules.");
-#if REGULARIZE_OPTIMIZERS
         root.Add(CompareCommand.Build(console));
         root.Add(SweepCommand.Build(console));
         root.Add(LrFindCommand.Build(console));
-#endif
         root.Add(ScheduleCommand.Build(console));
         return root;
     }

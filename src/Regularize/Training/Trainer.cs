@@ -3,6 +3,7 @@ using Regularize.Autograd;
 using Regularize.Data;
 using Regularize.Nn;
 using Regularize.Optimizers;
+using Regularize.Regularization;
 using Regularize.Schedules;
 using Regularize.Tensors;
 
@@ -46,6 +47,19 @@ public sealed class Trainer
     private DataLoader? _evaluationLoader;
     private int _evaluationBatchSize = 1000;
 
+    /// <summary>Creates a trainer for <paramref name="model"/>, stepped by <paramref name="optimizer"/>.</summary>
+    /// <param name="model">The model; its forward pass maps a batch of inputs to logits <c>[N, C]</c>.</param>
+    /// <param name="optimizer">The optimizer over (some of) the model's parameters.</param>
+    /// <param name="schedulers">Schedulers to step after every optimizer step, in order; none by default.</param>
+    /// <param name="loss">The loss; <see cref="Losses.CrossEntropy"/> of the logits by default.</param>
+    /// <exception cref="ArgumentException">A scheduler is null.</exception>
+    public Trainer(Module model, Optimizer optimizer, IEnumerable<Scheduler>? schedulers = null, LossFunction? loss = null)
+        : this((model ?? throw new ArgumentNullException(nameof(model))).Forward, training => model.Train(training),
+            model.Parameters().ToList(), (optimizer ?? throw new ArgumentNullException(nameof(optimizer))).ParameterGroups,
+            optimizer.Step, () => optimizer.ZeroGrad(), schedulers, loss)
+    {
+    }
+
     internal Trainer(Func<Tensor, Tensor> forward, Action<bool> setTraining, IReadOnlyList<Parameter> parameters,
         IReadOnlyList<ParameterGroup> groups, Action step, Action zeroGrad, IEnumerable<Scheduler>? schedulers, LossFunction? loss)
     {
@@ -80,10 +94,10 @@ public sealed class Trainer
     public event EventHandler<EpochEndedEventArgs>? EpochEnded;
 
     /// <summary>
-    /// Which parameters count as decayed for <see cref="EpochMetrics.DecayedWeightNorm"/>. The default is
-    /// every parameter of rank 2 or more whose name does not end in <c>bias</c> (weight matrices).
+    /// Which parameters count as decayed for <see cref="EpochMetrics.DecayedWeightNorm"/>; by default
+    /// <see cref="DecayMask.IsDecayedByDefault"/> (weight matrices, not biases or normalisation parameters).
     /// </summary>
-    public Func<Parameter, bool> IsDecayed { get; init; } = IsWeightMatrix;
+    public Func<Parameter, bool> IsDecayed { get; init; } = DecayMask.IsDecayedByDefault;
 
     /// <summary>The batch size of evaluations; positive, 1000 by default. It does not change the results.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
@@ -233,22 +247,10 @@ public sealed class Trainer
         return (Math.Sqrt(all), Math.Sqrt(decayed));
     }
 
-    /// <summary>Cross-entropy of logits against labels, mean over the batch: −mean_i log softmax(logitsᵢ)[labelᵢ].</summary>
+    /// <summary>The default loss: <see cref="Losses.CrossEntropy"/> of logits against labels, mean over the batch.</summary>
     /// <param name="logits">Scores <c>[N, C]</c>.</param>
     /// <param name="labels">N class indices.</param>
-    public static Tensor CrossEntropy(Tensor logits, int[] labels)
-    {
-        ArgumentNullException.ThrowIfNull(logits);
-        return -logits.LogSoftmax().Gather(labels).Mean();
-    }
-
-    /// <summary>The default <see cref="IsDecayed"/>: rank 2 or more, and a name whose last segment is not <c>bias</c>.</summary>
-    /// <param name="parameter">The parameter.</param>
-    public static bool IsWeightMatrix(Parameter parameter)
-    {
-        ArgumentNullException.ThrowIfNull(parameter);
-        return parameter.Shape.Rank >= 2 && !parameter.Name.Split('.')[^1].Equals("bias", StringComparison.Ordinal);
-    }
+    public static Tensor CrossEntropy(Tensor logits, int[] labels) => Losses.CrossEntropy(logits, labels);
 
     internal static int CountCorrect(Tensor logits, int[] labels, int count)
     {
