@@ -110,15 +110,14 @@ internal static class CompareCommand
 
     private static void PrintTable(LabConsole console, TrialResult[] results)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("Fashion-MNIST MLP: coupled L2 vs decoupled weight decay");
-        table.AddColumns("variant", "decay", "lr", "λ", "train loss", "test loss", "test acc", "‖θ‖ decayed", "‖θ‖ all", "time");
-        for (int i = 2; i < 10; i++) table.Columns[i].RightAligned();
+        var table = new Table().Border(TableBorder.Rounded).Title("coupled L2 (*-l2) vs decoupled weight decay (*w)");
+        table.AddColumns("variant", "lr", "λ", "train loss", "test loss", "test acc", "‖θ‖ decayed", "‖θ‖ all", "time");
+        for (int i = 1; i < 9; i++) table.Columns[i].RightAligned();
         foreach (var r in results)
         {
             var m = r.Final;
             table.AddRow(
                 Markup.Escape(r.Spec.Variant.Name + (r.Diverged ? " (diverged)" : "")),
-                r.Spec.Variant.IsDecoupled ? "decoupled" : "coupled L2",
                 G(r.Spec.LearningRate), G(r.Spec.WeightDecay),
                 m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
                 m.TestLoss.ToString("F4", CultureInfo.InvariantCulture),

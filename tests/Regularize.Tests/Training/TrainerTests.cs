@@ -175,6 +175,29 @@ public class TrainerTests
     }
 
     [Test]
+    public void ModuleAndOptimizerConstructorTrainsDeterministically()
+    {
+        (IReadOnlyList<EpochMetrics> History, float[] Weights) Run()
+        {
+            var model = new Sequential(new Regularize.Nn.Linear(3, 8, seed: 1), new ReLU(), new Regularize.Nn.Linear(8, 3, seed: 2));
+            var optimizer = new AdamW(Regularize.Regularization.DecayMask.Groups(model.Parameters(), weightDecay: 0.1), learningRate: 0.01);
+            var lr = new Scheduler(optimizer.ParameterGroups, new CosineAnnealing(0.01, tMax: 21));
+            var trainer = new Trainer(model, optimizer, [lr]);
+            var history = trainer.Fit(new DataLoader(Data(50, 1), 8, seed: 3), Data(20, 2), 3);
+            return (history, model.Parameters().SelectMany(p => p.Value.ToArray()).ToArray());
+        }
+
+        var a = Run();
+        var b = Run();
+        Assert.That(b.Weights, Is.EqualTo(a.Weights));
+        for (int e = 0; e < 3; e++) Assert.That(Numbers(b.History[e]), Is.EqualTo(Numbers(a.History[e])));
+        Assert.That(a.History[2].TrainLoss, Is.LessThan(a.History[0].TrainLoss));
+        Assert.That(a.History[0].WeightDecay, Is.EqualTo(0.1), "group 0 is the decayed group");
+        Assert.That(a.History[2].LearningRate, Is.EqualTo(new CosineAnnealing(0.01, tMax: 21).At(20)), "the value of the last step (step 20)");
+        Assert.That(a.History[2].DecayedWeightNorm, Is.LessThan(a.History[2].WeightNorm), "biases are not counted as decayed");
+    }
+
+    [Test]
     public void BadArgumentsAreRejected()
     {
         var trainer = new Linear3(1).Trainer();
