@@ -166,16 +166,32 @@ internal static class CompareCommand
             accuracy.Add(new Series($"{name} test", Epochs(r), r.History.Select(m => 100 * m.TestAccuracy).ToArray(), Color: i));
             accuracy.Add(new Series($"{name} train", Epochs(r), r.History.Select(m => 100 * m.TrainAccuracy).ToArray(), Color: i, Pale: true));
             norm.Add(new Series(name, [0, .. Epochs(r)], [r.InitialDecayedWeightNorm, .. r.History.Select(m => m.DecayedWeightNorm)], Color: i));
-
-            var schedule = Variant.Schedule(r.Spec.LearningRate, r.TotalSteps);
-            int n = (int)r.TotalSteps;
-            var steps = Enumerable.Range(0, n).Select(t => (double)t).ToArray();
-            var lrs = Enumerable.Range(0, n).Select(t => schedule.At(t)).ToArray();
-            lr.Add(new Series(name, steps, lrs, Color: i));
-            // The coefficient of θ per step: lr(t)·λ, or ηₜ·λ = lr(t)/peak·λ for decoupled decay with the paper's scaling.
-            double scale = r.Spec.Variant.IsDecoupled && scaling == Regularization.DecayScaling.ScheduleMultiplier ? 1 / r.Spec.LearningRate : 1;
-            decay.Add(new Series($"{name} (λ = {G(r.Spec.WeightDecay)})", steps, lrs.Select(v => v * scale * r.Spec.WeightDecay).ToArray(), Color: i));
         }
+
+        // Variants with the same schedule (same peak lr, same λ and decay form) share one line, labelled with all their names.
+        int n = (int)results[0].TotalSteps;
+        var steps = Enumerable.Range(0, n).Select(t => (double)t).ToArray();
+        for (int i = 0; i < results.Count; i++)
+        {
+            var r = results[i];
+            if (results.Take(i).Any(q => q.Spec.LearningRate == r.Spec.LearningRate)) continue;
+            var schedule = Variant.Schedule(r.Spec.LearningRate, r.TotalSteps);
+            string names = string.Join(", ", results.Where(q => q.Spec.LearningRate == r.Spec.LearningRate).Select(q => q.Spec.Variant.Name));
+            lr.Add(new Series(names, steps, steps.Select(t => schedule.At((long)t)).ToArray(), Color: i));
+        }
+        double Scale(TrialResult r) => r.Spec.Variant.IsDecoupled && scaling == Regularization.DecayScaling.ScheduleMultiplier ? 1 / r.Spec.LearningRate : 1;
+        for (int i = 0; i < results.Count; i++)
+        {
+            // The coefficient of θ per step: lr(t)·λ, or ηₜ·λ = lr(t)/peak·λ for decoupled decay with the paper's scaling.
+            var r = results[i];
+            bool Same(TrialResult q) => q.Spec.LearningRate == r.Spec.LearningRate && q.Spec.WeightDecay == r.Spec.WeightDecay && Scale(q) == Scale(r);
+            if (results.Take(i).Any(Same)) continue;
+            var schedule = Variant.Schedule(r.Spec.LearningRate, r.TotalSteps);
+            string names = string.Join(", ", results.Where(Same).Select(q => q.Spec.Variant.Name));
+            decay.Add(new Series($"{names} (λ = {G(r.Spec.WeightDecay)})", steps,
+                steps.Select(t => schedule.At((long)t) * Scale(r) * r.Spec.WeightDecay).ToArray(), Color: i));
+        }
+
         files.AddRange(Charts.Lines(Path.Combine(output, "loss"), "Cross-entropy loss per epoch (bold: test, pale: train)",
             "epoch", "loss (nats per example)", loss));
         files.AddRange(Charts.Lines(Path.Combine(output, "accuracy"), "Accuracy per epoch (bold: test, pale: train)",
