@@ -25,6 +25,7 @@ internal static class LabApp
     /// <summary>Runs the lab with <paramref name="args"/>; returns the process exit code.</summary>
     public static int Run(string[] args, LabConsole console)
     {
+        if (args.Length == 0) args = ["--help"];
         ParseResult parse;
         try
         {
