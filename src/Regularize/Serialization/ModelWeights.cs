@@ -98,7 +98,12 @@ public static class ModelWeights
     }
 
     /// <summary>An untracked copy (never pooled by a <see cref="TensorScope"/>).</summary>
-    internal static Tensor Copy(Tensor t) => Tensor.FromArray(t.ToArray(), t.Shape.ToArray());
+    internal static Tensor Copy(Tensor t)
+    {
+        var copy = Tensor.Zeros(t.Shape);
+        t.Span.CopyTo(copy.Span);
+        return copy;
+    }
 
     /// <summary>A validated load, to apply once every other part of a checkpoint is validated too.</summary>
     internal sealed class LoadPlan(List<(Tensor Target, Tensor Source)> copies, LoadReport report)
