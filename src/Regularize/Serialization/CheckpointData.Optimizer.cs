@@ -17,4 +17,6 @@ public sealed partial class CheckpointData
     }
 
     private void TakeOptimizerTensors(Dictionary<string, Tensor> tensors) { }
+
+    private void CompareOptimizer(CheckpointData other, List<string> d) { }
 }
