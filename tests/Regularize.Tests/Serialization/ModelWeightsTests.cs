@@ -137,5 +137,26 @@ public class ModelWeightsTests
         for (int i = 0; i < y.Length; i++) Assert.That(y[i], Is.EqualTo(want[i]).Within(2e-6), $"output {i}");
     }
 
+    /// <summary>
+    /// Loads PyTorch's weights and saves them with Regularize, as a weights file and as a checkpoint, in the test
+    /// output folder, for the hand-run check <c>make_weights.py --check FILE</c> (PyTorch reads them back with
+    /// <c>load_state_dict(strict=True)</c> and compares outputs). Here: the saved files hold the same bits.
+    /// </summary>
+    [Test]
+    public void SavedWeightsForThePythonCheck()
+    {
+        var model = Mlp(seed: 5);
+        ModelWeights.Load(model, Fixture("torch_mlp.safetensors"));
+        string folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "python-check");
+        Directory.CreateDirectory(folder);
+        ModelWeights.Save(model, Path.Combine(folder, "regularize_mlp.safetensors"));
+        CheckpointData.Capture(new TrainingProgress(1, 2), model).Write(Path.Combine(folder, "regularize_mlp.ckpt"));
+        TestContext.Out.WriteLine($"run: /usr/bin/python3 make_weights.py --check {folder}/regularize_mlp.safetensors (and .ckpt)");
+
+        var original = SafeTensors.Read(Fixture("torch_mlp.safetensors"));
+        var saved = SafeTensors.Read(Path.Combine(folder, "regularize_mlp.safetensors"));
+        foreach (var (name, t) in original.Tensors) Assert.That(Bits(saved[name]), Is.EqualTo(Bits(t)), name);
+    }
+
     private static float[] Floats(JsonElement array) => array.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
 }

@@ -20,6 +20,11 @@ the Python `safetensors` package is not installed here):
   torch_mlp.expected.json     the input, and the eval-mode outputs of both models (float32 values).
 
 Run with Debian's Python, which has PyTorch:  /usr/bin/python3 make_weights.py
+
+The other direction, checked by hand (CI has no Python): `/usr/bin/python3 make_weights.py --check FILE` reads FILE,
+a weights file written by Regularize's ModelWeights.Save or a training checkpoint (tensors under "model."), with a
+hand-written parser, loads it into the PyTorch model with load_state_dict(strict=True) and compares the eval-mode
+outputs with torch_mlp.expected.json. ModelWeightsTests.SavedWeightsForThePythonCheck writes such a file.
 """
 import json
 import os
@@ -97,5 +102,45 @@ def main():
         f.write("\n")
 
 
+def read_safetensors(path):
+    """A hand parser: 8-byte length, JSON header, F32 data (all Regularize writes)."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    metadata = header.pop("__metadata__", {})
+    tensors = {}
+    for name, e in header.items():
+        assert e["dtype"] == "F32", e
+        begin, end = e["data_offsets"]
+        values = struct.unpack(f"<{(end - begin) // 4}f", data[begin:end])
+        tensors[name] = torch.tensor(values, dtype=torch.float32).reshape(e["shape"])
+    return tensors, metadata
+
+
+def check(path):
+    tensors, metadata = read_safetensors(path)
+    if "regularize.checkpoint" in metadata:
+        info = json.loads(metadata["regularize.checkpoint"])
+        print("checkpoint, format version", info["version"], "progress", info["progress"])
+        tensors = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+    model = build()
+    model.load_state_dict(tensors, strict=True)
+    model.eval()
+    with open(os.path.join(HERE, "torch_mlp.expected.json")) as f:
+        expected = json.load(f)
+    x = torch.tensor(expected["input"]["values"]).reshape(expected["input"]["shape"])
+    with torch.no_grad():
+        y = model(x).flatten()
+    want = torch.tensor(expected["output"]["values"])
+    print("max |difference| from PyTorch's own outputs:", float((y - want).abs().max()))
+    assert torch.allclose(y, want, atol=2e-6, rtol=0), "outputs differ"
+    print("OK:", len(tensors), "tensors loaded strictly")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+        check(sys.argv[2])
+    else:
+        main()
