@@ -87,6 +87,28 @@ public class CheckpointFileTests
     }
 
     [Test]
+    public void TensorsOfEveryRankAndSpecialValuesRoundTripBitForBit()
+    {
+        float nanWithPayload = BitConverter.Int32BitsToSingle(0x7FC0_1234);
+        float[] special = [-0f, float.PositiveInfinity, float.NegativeInfinity, nanWithPayload, float.Epsilon, -float.MaxValue, 1e-40f, 0.1f];
+        var data = new CheckpointData { Progress = new TrainingProgress(0, 0) };
+        int[][] shapes = [[], [1], [8], [2, 4], [2, 1, 4], [1, 2, 1, 2, 2], [3, 5, 7]];
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            int n = shapes[i].Aggregate(1, (a, b) => a * b);
+            float[] values = Enumerable.Range(0, n).Select(k => special[(k + i) % special.Length] * (k + 1)).ToArray();
+            data.Model[$"t{i}.rank{shapes[i].Length}"] = shapes[i].Length == 0 ? Tensor.Scalar(values[0]) : Tensor.FromArray(values, shapes[i]);
+        }
+        var back = CheckpointData.Read(new MemoryStream(Bytes(data)));
+        Assert.That(back.Differences(data), Is.Empty);
+        foreach (var (name, t) in data.Model)
+        {
+            Assert.That(back.Model[name].Shape.ToArray(), Is.EqualTo(t.Shape.ToArray()), name);
+            Assert.That(Bits(back.Model[name]), Is.EqualTo(Bits(t)), name);
+        }
+    }
+
+    [Test]
     public void RestoringIntoFreshObjectsReproducesTheirState()
     {
         var rig = Advanced();
