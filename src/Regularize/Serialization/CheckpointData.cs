@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Regularize.Data;
 using Regularize.Nn;
+using Regularize.Optimizers;
 using Regularize.Schedules;
 using Regularize.Tensors;
 
@@ -70,12 +71,13 @@ public sealed partial class CheckpointData
     /// <summary>Captures the state of live training objects (copies: later training does not change it).</summary>
     /// <param name="progress">The epoch and step to record.</param>
     /// <param name="model">The model: its parameters, buffers and Dropout generators are saved.</param>
+    /// <param name="optimizer">The optimizer, if any: its groups' hyperparameters and per-parameter state are saved.</param>
     /// <param name="schedulers">The schedulers, if any; restored in the same order.</param>
     /// <param name="loader">The data loader, if any.</param>
     /// <param name="plateaus">The plateau schedulers, if any; restored in the same order.</param>
     /// <exception cref="ArgumentOutOfRangeException">The progress has a negative epoch or step.</exception>
-    public static CheckpointData Capture(TrainingProgress progress, Module model, IEnumerable<Scheduler>? schedulers = null,
-        DataLoader? loader = null, IEnumerable<ReduceOnPlateau>? plateaus = null)
+    public static CheckpointData Capture(TrainingProgress progress, Module model, Optimizer? optimizer = null,
+        IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null, IEnumerable<ReduceOnPlateau>? plateaus = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckProgress(progress);
@@ -83,6 +85,7 @@ public sealed partial class CheckpointData
         {
             Progress = progress,
             Model = ModelWeights.Capture(model),
+            Optimizer = optimizer?.ExportState(),
             Schedulers = schedulers?.Select(s => s.ExportState()).ToList() ?? [],
             Plateaus = plateaus?.Select(p => p.ExportState()).ToList() ?? [],
             Loader = loader is null ? null : DataLoaderCheckpoint.Capture(loader),
@@ -96,6 +99,7 @@ public sealed partial class CheckpointData
     /// is checked first; when anything does not fit, nothing is changed.
     /// </summary>
     /// <param name="model">The model; its parameters and buffers are overwritten in place and its Dropout generators restored.</param>
+    /// <param name="optimizer">The optimizer to restore (same type and groups as the saved one), or null to leave it.</param>
     /// <param name="schedulers">The schedulers to restore, in the order they were saved, or null to leave them.</param>
     /// <param name="loader">The data loader to restore, or null to leave it.</param>
     /// <param name="plateaus">The plateau schedulers to restore, in the order they were saved, or null to leave them.</param>
@@ -105,7 +109,7 @@ public sealed partial class CheckpointData
     /// <returns>The progress, the weights' load report and the parts not restored.</returns>
     /// <exception cref="CheckpointMismatchException">The checkpoint does not fit the objects; the message lists every
     /// problem (for a tensor: its name and both shapes). Nothing was changed.</exception>
-    public CheckpointInfo Restore(Module model, IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null,
+    public CheckpointInfo Restore(Module model, Optimizer? optimizer = null, IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null,
         IEnumerable<ReduceOnPlateau>? plateaus = null, bool strict = true, string source = "checkpoint")
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -120,8 +124,23 @@ public sealed partial class CheckpointData
         ReduceOnPlateau[] plateauArray = plateaus?.ToArray() ?? [];
         PlanPlateaus(plateauArray, problems, notRestored);
         PlanLoader(loader, problems, notRestored);
+        if (optimizer is null && Optimizer is not null) notRestored.Add("optimizer state (no optimizer given)");
+        if (optimizer is not null && Optimizer is null) problems.Add("an optimizer was given but the file holds no optimizer state");
         if (problems.Count > 0) throw new CheckpointMismatchException(source, problems);
 
+        // The optimizer checks the whole state before changing anything, so it goes first.
+        OptimizerState? optimizerBackup = optimizer?.ExportState();
+        if (optimizer is not null)
+        {
+            try
+            {
+                optimizer.ImportState(Optimizer!);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CheckpointMismatchException(source, [$"the optimizer state does not fit: {e.Message}"], e);
+            }
+        }
         var schedulerBackups = new List<(Scheduler Scheduler, SchedulerState State)>();
         try
         {
@@ -135,6 +154,7 @@ public sealed partial class CheckpointData
         {
             // A group rejected a scheduled value: put back what was changed.
             for (int i = schedulerBackups.Count - 1; i >= 0; i--) schedulerBackups[i].Scheduler.ImportState(schedulerBackups[i].State);
+            if (optimizer is not null) optimizer.ImportState(optimizerBackup!);
             throw new CheckpointMismatchException(source, [e.Message], e);
         }
         for (int i = 0; i < plateauArray.Length; i++) plateauArray[i].ImportState(Plateaus[i]);

@@ -1,5 +1,6 @@
 using Regularize.Data;
 using Regularize.Nn;
+using Regularize.Optimizers;
 using Regularize.Schedules;
 
 namespace Regularize.Serialization;
@@ -26,14 +27,15 @@ public static class TrainingCheckpoint
     /// <param name="path">The file to create or replace.</param>
     /// <param name="progress">The epoch and step to record.</param>
     /// <param name="model">The model.</param>
+    /// <param name="optimizer">The optimizer, or null.</param>
     /// <param name="schedulers">The schedulers, if any.</param>
     /// <param name="loader">The data loader, if any.</param>
     /// <param name="plateaus">The plateau schedulers, if any.</param>
-    public static void Save(string path, TrainingProgress progress, Module model,
+    public static void Save(string path, TrainingProgress progress, Module model, Optimizer? optimizer,
         IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null, IEnumerable<ReduceOnPlateau>? plateaus = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        CheckpointData.Capture(progress, model, schedulers, loader, plateaus).Write(path);
+        CheckpointData.Capture(progress, model, optimizer, schedulers, loader, plateaus).Write(path);
     }
 
     /// <summary>
@@ -43,6 +45,7 @@ public static class TrainingCheckpoint
     /// </summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="model">The model to restore.</param>
+    /// <param name="optimizer">The optimizer to restore, or null to leave it (and its state in the file unused).</param>
     /// <param name="schedulers">The schedulers to restore, in the saved order, or null.</param>
     /// <param name="loader">The data loader to restore, or null.</param>
     /// <param name="plateaus">The plateau schedulers to restore, in the saved order, or null.</param>
@@ -51,11 +54,11 @@ public static class TrainingCheckpoint
     /// <returns>The recorded progress and what was loaded.</returns>
     /// <exception cref="InvalidDataException">The file is damaged, not a checkpoint, or of an unknown format version.</exception>
     /// <exception cref="CheckpointMismatchException">The file does not fit the objects; nothing was changed.</exception>
-    public static CheckpointInfo Load(string path, Module model,
+    public static CheckpointInfo Load(string path, Module model, Optimizer? optimizer,
         IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null, IEnumerable<ReduceOnPlateau>? plateaus = null, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(model);
-        return CheckpointData.Read(path).Restore(model, schedulers, loader, plateaus, strict, path);
+        return CheckpointData.Read(path).Restore(model, optimizer, schedulers, loader, plateaus, strict, path);
     }
 }

@@ -18,16 +18,15 @@ public class CheckpointFileTests
     [TearDown]
     public void DeleteFolder() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>A rig moved away from its initial state: a forward pass, scheduler steps, plateau metrics, batches.</summary>
+    /// <summary>A rig moved away from its initial state: two training steps (optimizer state, BatchNorm statistics,
+    /// Dropout's generator, the loader), another scheduler step and two plateau metrics.</summary>
     internal static CheckpointRig Advanced(ulong seed = 1)
     {
         var rig = new CheckpointRig(seed);
-        rig.Model.Forward(Tensor.RandomNormal([8, 4], seed: 5)); // moves BatchNorm's statistics and Dropout's generator
-        for (int i = 0; i < 3; i++) rig.Lr.Step();
+        rig.Train(0, 2);
+        rig.Lr.Step();
         rig.Plateau.Step(1.0);
         rig.Plateau.Step(2.0);
-        rig.Loader.Next();
-        rig.Loader.Next();
         return rig;
     }
 
@@ -39,7 +38,7 @@ public class CheckpointFileTests
     }
 
     internal static CheckpointData Capture(CheckpointRig rig, TrainingProgress progress) =>
-        CheckpointData.Capture(progress, rig.Model, [rig.Lr], rig.Loader, [rig.Plateau]);
+        CheckpointData.Capture(progress, rig.Model, rig.Optimizer, [rig.Lr], rig.Loader, [rig.Plateau]);
 
     [Test]
     public void TheFileIsSafetensorsWithPrefixedTensorsAndAVersionedMetadataDocument()
@@ -50,13 +49,16 @@ public class CheckpointFileTests
 
         SafeTensorsFile file = SafeTensors.Read(path);
         Assert.That(file.Tensors.Keys, Has.Member("model.0.weight").And.Member("model.1.running_var"));
-        Assert.That(file.Tensors.Keys, Has.All.StartWith("model."));
+        Assert.That(file.Tensors.Keys, Has.Member("optimizer.state.0.weight.m").And.Member("optimizer.state.7.bias.v"));
+        Assert.That(file.Tensors.Keys, Has.All.StartWith("model.").Or.StartWith("optimizer.state."));
         var doc = JsonNode.Parse(file.Metadata[CheckpointData.MetadataKey])!;
         Assert.That((string?)doc["format"], Is.EqualTo("regularize.checkpoint"));
         Assert.That((int?)doc["version"], Is.EqualTo(1));
         Assert.That((long?)doc["progress"]!["step"], Is.EqualTo(2));
         Assert.That(doc["dropout"]!["3"]!.AsArray(), Has.Count.EqualTo(6));
         Assert.That((int?)doc["loader"]!["position"], Is.EqualTo(16));
+        Assert.That((string?)doc["optimizer"]!["type"], Is.EqualTo("AdamW"));
+        Assert.That((long?)doc["optimizer"]!["state"]!["0.weight"]!["step"], Is.EqualTo(2));
         Assert.That(doc["plateaus"]![0]!["best"]!.GetValueKind(), Is.EqualTo(System.Text.Json.JsonValueKind.Number));
     }
 
@@ -114,7 +116,7 @@ public class CheckpointFileTests
         var rig = Advanced();
         var data = Capture(rig, new TrainingProgress(0, 2));
         var fresh = new CheckpointRig(modelSeed: 77);
-        var info = CheckpointData.Read(new MemoryStream(Bytes(data))).Restore(fresh.Model, [fresh.Lr], fresh.Loader, [fresh.Plateau]);
+        var info = CheckpointData.Read(new MemoryStream(Bytes(data))).Restore(fresh.Model, fresh.Optimizer, [fresh.Lr], fresh.Loader, [fresh.Plateau]);
 
         Assert.That(info.Progress.Step, Is.EqualTo(2));
         Assert.That(info.Weights.IsComplete);
@@ -133,8 +135,8 @@ public class CheckpointFileTests
         var data = Capture(Advanced(), new TrainingProgress(0, 2));
         var fresh = new CheckpointRig(modelSeed: 77);
         var info = data.Restore(fresh.Model);
-        Assert.That(info.NotRestored, Has.Count.EqualTo(3));
-        Assert.That(string.Join(" ", info.NotRestored), Does.Contain("scheduler").And.Contain("plateau").And.Contain("data loader"));
+        Assert.That(info.NotRestored, Has.Count.EqualTo(4));
+        Assert.That(string.Join(" ", info.NotRestored), Does.Contain("optimizer").And.Contain("scheduler").And.Contain("plateau").And.Contain("data loader"));
         Assert.That(fresh.Lr.StepCount, Is.Zero);
     }
 
@@ -147,14 +149,14 @@ public class CheckpointFileTests
         var before = Bits(fresh.Model);
         var rngBefore = ((Dropout)fresh.Model[3]).GetRngState();
 
-        var e = Assert.Throws<CheckpointMismatchException>(() => data.Restore(fresh.Model, [fresh.Lr], otherLoader, [fresh.Plateau], source: "c.ckpt"))!;
+        var e = Assert.Throws<CheckpointMismatchException>(() => data.Restore(fresh.Model, fresh.Optimizer, [fresh.Lr], otherLoader, [fresh.Plateau], source: "c.ckpt"))!;
         Assert.That(e.Message, Does.StartWith("c.ckpt does not fit").And.Contain("batch size 5").And.Contain("batch size 8"));
         Assert.That(Bits(fresh.Model), Is.EqualTo(before));
         Assert.That(fresh.Lr.StepCount, Is.Zero);
         Assert.That(fresh.Plateau.LastStep, Is.Zero);
         Assert.That(((Dropout)fresh.Model[3]).GetRngState(), Is.EqualTo(rngBefore));
 
-        Assert.Throws<CheckpointMismatchException>(() => data.Restore(fresh.Model, [fresh.Lr, fresh.Lr]));
+        Assert.Throws<CheckpointMismatchException>(() => data.Restore(fresh.Model, fresh.Optimizer, [fresh.Lr, fresh.Lr]));
         Assert.That(fresh.Lr.StepCount, Is.Zero);
     }
 

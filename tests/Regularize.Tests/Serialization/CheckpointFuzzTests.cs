@@ -76,7 +76,7 @@ public class CheckpointFuzzTests
         var weightsBefore = CheckpointTestModels.Bits(rig.Model);
         try
         {
-            data.Restore(rig.Model, [rig.Lr], rig.Loader, [rig.Plateau], source: "fuzz");
+            data.Restore(rig.Model, rig.Optimizer, [rig.Lr], rig.Loader, [rig.Plateau], source: "fuzz");
             _restored++;
         }
         catch (CheckpointMismatchException)

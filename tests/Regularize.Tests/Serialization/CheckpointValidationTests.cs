@@ -65,7 +65,14 @@ public class CheckpointValidationTests
     [TestCase("\"rngState\":\\[", "\"rngState\":[\"0000000000000000\",", "loader.rngState has 5 words, expected 4")]
     [TestCase("\"dropout\":\\{\"3\":\\[", "\"dropout\":{\"3\":[\"0\",", "dropout.'3' has 7 words, expected 6")]
     [TestCase("\"dropout\":\\{", "\"dropout\":{\"9\":[\"0000000000000000\",\"0000000000000000\",\"0000000000000000\",\"0000000000000000\",\"0000000000000000\",\"0000000000000000\"],", "dropout.'9' is not a generator state")]
-    [TestCase("\"optimizer\":null", "\"optimizer\":[]", "optimizer")]
+    [TestCase("\"type\":\"AdamW\"", "\"type\":7", "optimizer.type is a JSON Number, not a string")]
+    [TestCase("\"hyperparameters\":\\{", "\"hyperparameters\":{\"x\":\"1\",", "optimizer.groups[0].hyperparameters.'x' is a JSON String, not a number")]
+    [TestCase("\"parameters\":\\[\"0\\.weight\"", "\"parameters\":[\"0.bias\",\"0.weight\"", "optimizer.groups[1].parameters[0] is '0.bias', which group 0 already holds")]
+    [TestCase("\"state\":\\{", "\"state\":{\"nowhere\":{\"step\":1,\"tensors\":[]},", "optimizer.state.'nowhere' names a parameter that no group holds")]
+    [TestCase("\"tensors\":\\[\"m\"", "\"tensors\":[\"q\",\"m\"", "lists optimizer state 'q' of parameter")]
+    [TestCase("\"tensors\":\\[\"m\"", "\"tensors\":[\"m\",\"m\"", "lists 'm' twice")]
+    [TestCase("\"tensors\":\\[\"m\"", "\"tensors\":[\"a.m\",\"m\"", "is 'a.m', which is empty or contains a dot")]
+    [TestCase("\"step\":2,\"tensors\"", "\"step\":-2,\"tensors\"", "step is -2, outside")]
     [TestCase("\"loader\":\\{", "\"loader\":[[[[[[[[[[1]]]]]]]]],\"x\":{", "not valid JSON (nested at most 8 deep)")]
     public void ADamagedDocumentIsRejectedByName(string find, string replacement, string message)
     {
@@ -83,8 +90,8 @@ public class CheckpointValidationTests
     {
         Assert.That(Rejected(With(Document, new Dictionary<string, Tensor> { ["stray"] = Tensor.Zeros(2) })),
             Does.Contain("tensor 'stray' is neither a model tensor"));
-        Assert.That(Rejected(With(Document, new Dictionary<string, Tensor> { ["optimizer.state.0.weight.m"] = Tensor.Zeros(8, 4) })),
-            Does.Contain("tensor 'optimizer.state.0.weight.m' is neither"));
+        Assert.That(Rejected(With(Document, new Dictionary<string, Tensor> { ["optimizer.state.0.weight.zz"] = Tensor.Zeros(8, 4) })),
+            Does.Contain("tensor 'optimizer.state.0.weight.zz' is neither"));
     }
 
     [Test]
