@@ -33,7 +33,7 @@ public sealed class CheckpointMismatchException : InvalidOperationException
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(problems);
         const int Shown = 20;
-        string list = string.Join("; ", problems.Take(Shown));
+        string list = string.Join("; ", problems.Take(Shown).Select(p => p.TrimEnd().TrimEnd('.')));
         if (problems.Count > Shown) list += $"; and {problems.Count - Shown} more";
         return $"{source} does not fit: {list}. Nothing was loaded.";
     }

@@ -13,8 +13,8 @@ namespace Regularize.Tests.Serialization;
 /// </summary>
 public class CheckpointFuzzTests
 {
-    private const int ByteCases = 5_000;
-    private const int DocumentCases = 5_000;
+    private const int ByteCases = 4_000;
+    private const int DocumentCases = 4_000;
 
     private static readonly Lazy<byte[]> Valid = new(() =>
         CheckpointFileTests.Bytes(CheckpointFileTests.Capture(CheckpointFileTests.Advanced(), new TrainingProgress(2, 9))));

@@ -44,6 +44,7 @@ public class CheckpointResumeTests
         Assert.That(differences, Is.Empty, string.Join("\n", differences));
         Assert.That(Bits(resumed.Model), Is.EqualTo(Bits(straight.Model)));
         Assert.That(straight.Optimizer.ExportState().Parameters, Is.Not.Empty);
+        Assert.That(straight.Groups[0].WeightDecay, Is.LessThan(1e-3), "the plateau scheduler acted");
     }
 
     [Test]
@@ -90,6 +91,31 @@ public class CheckpointResumeTests
         Assert.That(keys, Is.EqualTo(expected));
         var file = SafeTensors.Read(new MemoryStream(CheckpointFileTests.Bytes(data)));
         Assert.That(file.Tensors.Keys, Has.Member($"optimizer.state.0.weight.{expected[0]}"));
+    }
+
+    [Test]
+    public void ASchedulerThatRejectsTheRestoredStepIsRolledBackWithTheOptimizer()
+    {
+        var rig = new CheckpointRig(modelSeed: 3);
+        rig.Train(0, 5);
+        var data = rig.Capture(5);
+        data.Schedulers.Add(data.Schedulers[0]); // as if a second learning-rate scheduler had been saved
+
+        // A second scheduler whose schedule is invalid from step 5 on: the first scheduler and the optimizer are
+        // restored before it fails, and must be put back.
+        var other = new CheckpointRig(modelSeed: 4);
+        other.Train(0, 2);
+        var broken = new Regularize.Schedules.Scheduler(other.Groups, new Regularize.Schedules.LambdaSchedule(t => t >= 5 ? -1.0 : 1.0),
+            mode: Regularize.Schedules.ScheduleMode.MultiplyInitial);
+        other.Lr.ImportState(other.Lr.ExportState()); // writes the cosine values back over the lambda's
+        var before = other.Capture(2);
+        var beforeBroken = broken.ExportState();
+
+        var e = Assert.Throws<CheckpointMismatchException>(() =>
+            data.Restore(other.Model, other.Optimizer, [other.Lr, broken], other.Loader, [other.Plateau]))!;
+        TestContext.Out.WriteLine(e.Message);
+        Assert.That(other.Capture(2).Differences(before), Is.Empty, "the optimizer and the first scheduler were put back");
+        Assert.That(broken.ExportState().Step, Is.EqualTo(beforeBroken.Step));
     }
 
     [Test]

@@ -43,7 +43,8 @@ internal sealed class CheckpointRig
             _ => throw new ArgumentException(optimizer),
         };
         Lr = new Scheduler(Groups, new CosineAnnealing(baseValue: 1.0, tMax: 40), mode: ScheduleMode.MultiplyInitial);
-        Plateau = new ReduceOnPlateau([Groups[0]], patience: 1, factor: 0.5, hyperparameter: Hyperparameter.WeightDecay);
+        // Max mode on a falling loss: it keeps reducing the decay, so its counters and the reduced values matter.
+        Plateau = new ReduceOnPlateau([Groups[0]], PlateauMode.Max, patience: 1, factor: 0.5, hyperparameter: Hyperparameter.WeightDecay);
         Loader = new DataLoader(Dataset(), BatchSize, shuffle: true, seed: 11);
     }
 
