@@ -57,7 +57,7 @@ public class CheckpointValidationTests
     [TestCase("\"mode\":\"MultiplyInitial\"", "\"mode\":\"multiplyinitial\"", "schedulers[0].mode is 'multiplyinitial', not one of")]
     [TestCase("\"initialValues\":\\[", "\"initialValues\":[\"x\",", "schedulers[0].initialValues[0] is a JSON String, not a number")]
     [TestCase("\"initialValues\":\\[", "\"initialValues\":[1e999,", "schedulers[0].initialValues[0] is '1e999', not a finite double")]
-    [TestCase("\"numBadSteps\":", "\"numBadSteps\":-", "plateaus[0].numBadSteps is -")]
+    [TestCase("\"numBadSteps\":\\d+", "\"numBadSteps\":-3", "plateaus[0].numBadSteps is -3, outside [0,")]
     [TestCase("\"best\":[-0-9.eE+]+", "\"best\":\"NaN\"", "plateaus[0].best is the string 'NaN', not a number")]
     [TestCase("\"position\":16", "\"position\":51", "loader.position is 51, beyond the dataset's 50 examples")]
     [TestCase("\"shuffle\":true", "\"shuffle\":1", "loader.shuffle is a JSON Number, not true or false")]
