@@ -55,7 +55,11 @@ internal static class LrFindCommand
             double lambda = parse.GetValue(wd) ?? variant.WeightDecay;
             if (!(lambda >= 0)) throw new LabException($"--weight-decay must be >= 0, was {lambda}.");
             string output = common.ReadOut(parse);
-            var report = Find(console, config, variant, lambda, a, b, n, beta, factor, threads);
+            LrFindReport report;
+            using (Parallelism.Limit(threads))
+            {
+                report = Find(console, config, variant, lambda, a, b, n, beta, factor, threads);
+            }
             var files = Write(output, report);
             console.Line(report.Diverged
                 ? $"stopped at lr {G(report.Points[^1].LearningRate)} after {report.Points.Count} batches: the smoothed loss exceeded {G(factor)}× its minimum"

@@ -1,5 +1,6 @@
 using Regularize.Data;
 using Regularize.Nn;
+using Regularize.Tensors;
 using Regularize.Training;
 
 namespace Regularize.Lab;
@@ -39,14 +40,15 @@ internal static class Trial
 
     /// <summary>
     /// Trains the MLP with <paramref name="spec"/> on <paramref name="train"/> and evaluates on <paramref name="test"/> after
-    /// every epoch. <paramref name="threads"/> bounds the threads of the optimizer step (the matrix multiply takes
-    /// <see cref="Environment.ProcessorCount"/> threads for large products: <c>Tensor.MatMul</c> has no thread-count
-    /// parameter); the numbers do not depend on either. <paramref name="observe"/> may subscribe to the trainer's events.
+    /// every epoch, on the calling thread. <paramref name="threads"/> bounds the threads of the matrix multiply
+    /// (<see cref="Parallelism.Limit"/> on this thread) and of the optimizer step; the numbers do not depend on it.
+    /// <paramref name="observe"/> may subscribe to the trainer's events.
     /// </summary>
     public static TrialResult Run(TrialSpec spec, TrainingConfig config, IDataset train, IDataset test, int threads,
         Action<Trainer>? observe = null, CancellationToken cancellationToken = default,
         Regularization.DecayScaling scaling = Regularization.DecayScaling.LearningRate)
     {
+        using var limit = Parallelism.Limit(Math.Max(1, threads));
         var model = Mlp(train.SampleShape.Length, config.Hidden, FashionMnistClasses(train), config.Seed);
         var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
         long totalSteps = (long)loader.BatchesPerEpoch * config.Epochs;

@@ -102,7 +102,11 @@ internal static class Charts
         var finite = Flatten(values).Where(double.IsFinite).ToArray();
         if (finite.Length > 0)
         {
-            double lo = finite.Min(), hi = finite.Max();
+            // Colours span the minimum to median + 2·(median − minimum), so a few failed cells do not wash out the
+            // differences among the good ones; every cell's value is written in it.
+            Array.Sort(finite);
+            double lo = finite[0], median = finite[finite.Length / 2];
+            double hi = Math.Min(finite[^1], median + 2 * (median - lo));
             if (hi - lo < 1e-12) hi = lo + 1e-12;
             map.ManualRange = new ScottPlot.Range(lo, hi);
             for (int r = 0; r < rows; r++)
@@ -114,7 +118,7 @@ internal static class Charts
                     var label = plot.Add.Text(text, c, r);
                     label.LabelAlignment = Alignment.MiddleCenter;
                     label.LabelFontSize = 13;
-                    bool bright = double.IsFinite(v) && (v - lo) / (hi - lo) > 0.6;
+                    bool bright = double.IsFinite(v) && Math.Min(1, (v - lo) / (hi - lo)) > 0.6;
                     label.LabelStyle.ForeColor = bright ? Colors.Black : Colors.White;
                     if (highlight is { } h && h.Row == r && h.Column == c) label.LabelBold = true;
                 }
