@@ -139,7 +139,7 @@ internal static class SweepCommand
             {
                 int t = indices[k];
                 var spec = new TrialSpec(variant, lrs[t / wds.Length], wds[t % wds.Length]);
-                var result = Trial.Run(spec, config with { }, train, test, threads: 1, trainer =>
+                var result = Trial.Run(spec, config, train, test, threads: 1, trainer =>
                 {
                     trainer.BatchEnded += (_, e) =>
                     {

@@ -31,8 +31,9 @@ public delegate Tensor LossFunction(Tensor logits, int[] labels);
 /// <see cref="EvaluationBatchSize"/> in index order; the model is back in training mode afterwards.</para>
 /// <para><b>Determinism.</b> The loop adds no randomness of its own: with the same initial weights and the same
 /// loader seed a run gives the same numbers (times aside), whatever thread runs it.</para>
-/// <para><b>Divergence.</b> When a batch's loss is not finite the step is skipped, the epoch is ended and
-/// evaluated, its metrics are marked <see cref="EpochMetrics.Diverged"/>, and <see cref="Fit"/> returns.</para>
+/// <para><b>Divergence.</b> When a batch's loss is not finite, or the optimizer refuses a non-finite gradient
+/// (<see cref="NonFiniteGradientException"/>), the step is skipped, the epoch is ended and evaluated, its metrics are
+/// marked <see cref="EpochMetrics.Diverged"/>, and <see cref="Fit"/> returns.</para>
 /// </remarks>
 public sealed class Trainer
 {
@@ -164,7 +165,14 @@ public sealed class Trainer
                         lossTensor.Backward();
                         learningRate = _groups[0].LearningRate;
                         weightDecay = _groups[0].WeightDecay;
-                        _step();
+                        try
+                        {
+                            _step();
+                        }
+                        catch (NonFiniteGradientException)
+                        {
+                            diverged = true; // the optimizer checks every gradient before it changes any parameter
+                        }
                     }
                 }
                 if (diverged)

@@ -198,6 +198,20 @@ public class TrainerTests
     }
 
     [Test]
+    public void ANonFiniteGradientRefusedByTheOptimizerAlsoStopsTraining()
+    {
+        var model = new Linear3(3);
+        int steps = 0;
+        var trainer = new Trainer(model.Forward, _ => { }, [model.W, model.B], [model.Group],
+            () => { if (++steps == 2) throw new Regularize.Regularization.NonFiniteGradientException("fc.weight", "gradient of fc.weight is NaN"); },
+            () => { }, null, null);
+        var history = trainer.Fit(new DataLoader(Data(10, 1), 2, seed: 1), null, 3);
+        Assert.That(history, Has.Count.EqualTo(1));
+        Assert.That(history[0].Diverged, Is.True);
+        Assert.That(history[0].Steps, Is.EqualTo(1));
+    }
+
+    [Test]
     public void BadArgumentsAreRejected()
     {
         var trainer = new Linear3(1).Trainer();
