@@ -122,6 +122,28 @@ public class TrainingCommandTests
         Assert.That(File.ReadAllText(temp["lr-find.json"]), Does.Contain("\"suggestion\""));
     }
 
+    [Test]
+    public void OtherOptimizersAndDecayScalingRun()
+    {
+        using var temp = new TempFolder();
+        var sweep = LabRun.Of(Tiny("sweep", "--optimizer", "sgd-l2", "--lrs", "0.05", "--weight-decays", "0,1e-3", "--epochs", "1", "--out", temp["s"]));
+        Assert.That(sweep.ExitCode, Is.EqualTo(0), sweep.ToString());
+        Assert.That(File.ReadAllLines(temp["s/sweep.csv"]), Has.Length.EqualTo(3), "a 1 × 2 grid");
+        var compare = LabRun.Of(Tiny("compare", "--variants", "sgdw,adamw", "--decay-scaling", "schedule", "--epochs", "1", "--out", temp["c"]));
+        Assert.That(compare.ExitCode, Is.EqualTo(0), compare.ToString());
+        Assert.That(File.ReadAllText(temp["c/compare.json"]), Does.Contain("ηₜ·λ"));
+    }
+
+    [Test]
+    public void LrFindThatDivergesAtOnceSaysSo()
+    {
+        using var temp = new TempFolder();
+        var run = LabRun.Of(Tiny("lr-find", "--optimizer", "sgd-l2", "--start", "1000", "--end", "1e6", "--steps", "20", "--out", temp.Path));
+        Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
+        Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
+        Assert.That(run.Error, Does.Contain("lower --start"));
+    }
+
     [TestCase("compare", "--epochs", "0")]
     [TestCase("compare", "--hidden", "abc")]
     [TestCase("compare", "--hidden", "16,-3")]

@@ -121,7 +121,10 @@ internal static class LrFindCommand
             }
             return 0;
         });
-        if (points.Count < 5) throw new LabException($"the loss diverged after {points.Count} batches; lower --start.");
+        if (diverged && points.Count < Math.Max(10, steps / 10))
+        {
+            throw new LabException($"the loss diverged after {points.Count} of {steps} batches (lr {(points.Count > 0 ? points[^1].LearningRate : start):G3}), too early to suggest a rate; lower --start.");
+        }
 
         var (steepest, minLoss) = Suggest(points);
         return new LrFindReport("lr-find", variant.Name, lambda, start, end, steps, beta, factor, config.BatchSize, config.Hidden, config.Seed,
