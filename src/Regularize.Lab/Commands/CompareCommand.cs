@@ -105,6 +105,7 @@ internal static class CompareCommand
         files.AddRange(WriteFiles(output, config, train.Count, test.Count, results));
         files.AddRange(Plot(output, config, results, scaling));
         PrintTable(console, results);
+        PrintPairs(console, results);
         console.Line($"total {clock.Elapsed.TotalSeconds:F1} s; wrote {files.Count} files to {output}");
     }
 
@@ -127,6 +128,19 @@ internal static class CompareCommand
                 m.TotalElapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s");
         }
         console.Console.Write(table);
+    }
+
+    /// <summary>For each coupled/decoupled pair trained with the same λ, one line on what the placement did.</summary>
+    private static void PrintPairs(LabConsole console, TrialResult[] results)
+    {
+        foreach (var (coupled, decoupled) in new[] { ("sgd-l2", "sgdw"), ("adam-l2", "adamw") })
+        {
+            var c = results.FirstOrDefault(r => r.Spec.Variant.Name == coupled);
+            var d = results.FirstOrDefault(r => r.Spec.Variant.Name == decoupled);
+            if (c is null || d is null || c.Spec.WeightDecay != d.Spec.WeightDecay || c.Spec.WeightDecay == 0) continue;
+            console.Line($"same λ = {G(c.Spec.WeightDecay)}: {coupled} ends with ‖θ‖ {c.Final.DecayedWeightNorm:F2} and test loss {c.Final.TestLoss:F3}, " +
+                $"{decoupled} with ‖θ‖ {d.Final.DecayedWeightNorm:F2} and test loss {d.Final.TestLoss:F3}");
+        }
     }
 
     internal static IEnumerable<string> WriteFiles(string output, TrainingConfig config, int trainCount, int testCount, IReadOnlyList<TrialResult> results)
