@@ -59,6 +59,18 @@ public class ScheduleCommandTests
         Assert.That(lines[1], Does.EndWith(",0.95"));
     }
 
+    [Test]
+    public void HelpAndUnknownCommands()
+    {
+        var help = LabRun.Of();
+        Assert.That(help.ExitCode, Is.EqualTo(0));
+        Assert.That(help.Output, Does.Contain("regularize [command] [options]"));
+        Assert.That(help.Output, Does.Contain("compare").And.Contain("sweep").And.Contain("lr-find").And.Contain("schedule"));
+        var unknown = LabRun.Of("bogus");
+        Assert.That(unknown.ExitCode, Is.EqualTo(2));
+        Assert.That(unknown.Error, Is.EqualTo("regularize: Unrecognized command or argument 'bogus'. (see --help)" + Environment.NewLine));
+    }
+
     [TestCase("cosine", "--steps", "1")]
     [TestCase("cosine", "--steps", "abc")]
     [TestCase("exponential", "--gamma", "-1")]

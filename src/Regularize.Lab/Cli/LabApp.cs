@@ -12,9 +12,14 @@ internal static class LabApp
     /// <summary>Exit code of a command line that does not parse.</summary>
     public const int UsageError = 2;
 
-    public static RootCommand BuildRoot(LabConsole console)
+    public static Command BuildRoot(LabConsole console)
     {
-        var root = new RootCommand("The Regularize lab: train MLPs on Fashion-MNIST and compare optimizers, weight decay and schedules.");
+        // A plain command named as the tool (a RootCommand would take the assembly's name, Regularize.Lab, in help).
+        var root = new Command("regularize", "The Regularize lab: train MLPs on Fashion-MNIST and compare optimizers, weight decay and schedules.")
+        {
+            new System.CommandLine.Help.HelpOption(),
+            new VersionOption(),
+        };
         root.Add(CompareCommand.Build(console));
         root.Add(SweepCommand.Build(console));
         root.Add(LrFindCommand.Build(console));
@@ -38,7 +43,9 @@ internal static class LabApp
         }
         if (parse.Errors.Count > 0)
         {
-            console.Error.WriteLine($"regularize: {FirstLine(parse.Errors[0].Message)} (see --help)");
+            // "Unrecognized command or argument 'x'" says more than the "Required command was not provided" it causes.
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            console.Error.WriteLine($"regularize: {FirstLine(error.Message)} (see --help)");
             return UsageError;
         }
         try
