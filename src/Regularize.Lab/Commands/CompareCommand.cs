@@ -102,7 +102,7 @@ internal static class CompareCommand
         clock.Stop();
 
         var files = new List<string>();
-        files.AddRange(WriteFiles(output, config, train.Count, test.Count, results));
+        files.AddRange(WriteFiles(output, config, train.Count, test.Count, results, scaling));
         files.AddRange(Plot(output, config, results, scaling));
         PrintTable(console, results);
         PrintPairs(console, results);
@@ -143,7 +143,8 @@ internal static class CompareCommand
         }
     }
 
-    internal static IEnumerable<string> WriteFiles(string output, TrainingConfig config, int trainCount, int testCount, IReadOnlyList<TrialResult> results)
+    internal static IEnumerable<string> WriteFiles(string output, TrainingConfig config, int trainCount, int testCount, IReadOnlyList<TrialResult> results,
+        Regularization.DecayScaling scaling)
     {
         var csv = new StringBuilder(ResultFiles.EpochCsvHeader("variant") + "\n");
         foreach (var r in results)
@@ -153,7 +154,7 @@ internal static class CompareCommand
         string csvPath = Path.Combine(output, "compare.csv");
         File.WriteAllText(csvPath, csv.ToString());
 
-        var report = new CompareReport("compare", ResultFiles.Settings(config, trainCount, testCount),
+        var report = new CompareReport("compare", ResultFiles.Settings(config, trainCount, testCount), VariantOptions.Name(scaling),
             results.Select(r => new VariantReport(r.Spec.Variant.Name, r.Spec.Variant.Title, r.Description, r.Spec.LearningRate,
                 r.Spec.WeightDecay, r.Diverged, r.History.Select(ResultFiles.Row).ToList())).ToList());
         string jsonPath = Path.Combine(output, "compare.json");

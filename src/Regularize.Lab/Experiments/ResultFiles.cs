@@ -17,7 +17,7 @@ internal sealed record EpochRow(int Epoch, long Steps, double TrainLoss, double 
 internal sealed record VariantReport(string Name, string Title, string Description, double LearningRate, double WeightDecay, bool Diverged, List<EpochRow> Epochs);
 
 /// <summary>The JSON written by <c>compare</c>.</summary>
-internal sealed record CompareReport(string Command, RunSettings Settings, List<VariantReport> Variants);
+internal sealed record CompareReport(string Command, RunSettings Settings, string DecayScaling, List<VariantReport> Variants);
 
 /// <summary>CSV and JSON helpers. Numbers are written with the invariant culture and round-trip precision.</summary>
 internal static class ResultFiles
