@@ -1,18 +1,23 @@
 using BenchmarkDotNet.Running;
 using Regularize.Benchmarks.MatMul;
+using Regularize.Benchmarks.Optimizers;
 
 namespace Regularize.Benchmarks;
 
 /// <summary>
 /// Entry point. <c>dotnet run -c Release --project benchmarks/Regularize.Benchmarks -- --filter '*'</c> runs the
 /// BenchmarkDotNet suites; <c>-- gemm-report</c> prints matrix-multiply GFLOP/s against the FMA peak measured in the
-/// same process.
+/// same process; <c>-- guard</c> is the CI check that an AdamW step runs near memory bandwidth and allocates nothing.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "gemm-report") return GemmReport.Run(args[1..]);
+        switch (args)
+        {
+            case ["gemm-report", ..]: return GemmReport.Run(args[1..]);
+            case ["guard", ..]: return StepGuard.Run(args[1..]);
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -17,4 +17,13 @@ public enum Hyperparameter
 
     /// <summary>Adam's second-moment decay β₂.</summary>
     Beta2,
+
+    /// <summary>Adam's ε, added to the bias-corrected square root of the second moment.</summary>
+    Epsilon,
+
+    /// <summary>SGD's dampening τ: the momentum buffer takes (1 − τ) of each new gradient.</summary>
+    Dampening,
+
+    /// <summary>The L1 coefficient λ₁ (how it enters is the group's <see cref="ParameterGroup.L1Mode"/>).</summary>
+    L1,
 }

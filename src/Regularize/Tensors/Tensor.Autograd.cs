@@ -95,7 +95,9 @@ public sealed partial class Tensor
             }
             else
             {
-                _grad = TensorScope.Untracked(grad.Clone);
+                // Its own lane, so an optimizer pass over θ, g, m and v does not hit the same cache sets in every stream.
+                _grad = TensorScope.Untracked(() => StaggeredAllocator.Zeros(grad.Shape, StaggeredAllocator.GradientLane));
+                grad.Span.CopyTo(_grad.Span);
             }
         }
         else

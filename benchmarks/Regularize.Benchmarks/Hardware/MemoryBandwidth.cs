@@ -1,0 +1,131 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Regularize.Benchmarks.Hardware;
+
+/// <summary>
+/// A memory-bandwidth probe that moves the bytes an optimizer step moves, so a step can be reported
+/// as a fraction of what this machine sustains in the same process. <see cref="Adam"/> reads four arrays
+/// and writes three of them back in place (AdamW: θ, g, m, v in; θ, m, v out: 7 × 4 bytes per element);
+/// <see cref="Momentum"/> reads three and writes two (SGD with momentum: θ, g, b in; θ, b out: 5 × 4 bytes).
+/// A plain Vector256/Vector512 loop, split into equal contiguous ranges over <c>threads</c> threads.
+/// </summary>
+public sealed class MemoryBandwidth
+{
+    private readonly float[] _a, _b, _c, _d;
+    private readonly int _offA, _offB, _offC, _offD;
+
+    /// <summary>
+    /// Allocates four arrays of <paramref name="length"/> floats. Each starts at a different offset
+    /// (k × 1040 floats) so the four streams do not share cache sets: fresh GC arrays are aligned alike,
+    /// which at 64M elements costs this loop more than 4× (see docs/benchmarks-optimizers.md).
+    /// </summary>
+    public MemoryBandwidth(int length)
+    {
+        Length = length;
+        (_a, _offA) = Fill(length, 1f, 0);
+        (_b, _offB) = Fill(length, 1e-7f, 1);
+        (_c, _offC) = Fill(length, 2f, 2);
+        (_d, _offD) = Fill(length, 3f, 3);
+    }
+
+    /// <summary>The number of elements per array.</summary>
+    public int Length { get; }
+
+    private static (float[], int) Fill(int n, float v, int lane)
+    {
+        int offset = lane * 1040;
+        var x = GC.AllocateUninitializedArray<float>(n + offset);
+        x.AsSpan().Fill(v);
+        return (x, offset);
+    }
+
+    /// <summary>Reads a, b, c, d and writes a, c, d (a += b; c += b; d += b): the bytes of an Adam/AdamW step.</summary>
+    public void Adam(int threads) => Split(threads, static (self, start, count) => self.Adam4R3W(start, count));
+
+    /// <summary>Reads a, b, c and writes a, c: the bytes of an SGD-with-momentum step.</summary>
+    public void Momentum(int threads) => Split(threads, static (self, start, count) => self.Momentum3R2W(start, count));
+
+    private void Split(int threads, Action<MemoryBandwidth, int, int> body)
+    {
+        if (threads <= 1) { body(this, 0, Length); return; }
+        int per = (Length / threads + 15) & ~15;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int start = Math.Min(t * per, Length);
+            int end = t == threads - 1 ? Length : Math.Min(start + per, Length);
+            body(this, start, end - start);
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Adam4R3W(int start, int count)
+    {
+        ref float a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a), _offA + start);
+        ref float b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_b), _offB + start);
+        ref float c = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_c), _offC + start);
+        ref float d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_d), _offD + start);
+        nuint i = 0, n = (nuint)count;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                var g = Vector512.LoadUnsafe(ref b, i);
+                (Vector512.LoadUnsafe(ref a, i) + g).StoreUnsafe(ref a, i);
+                (Vector512.LoadUnsafe(ref c, i) + g).StoreUnsafe(ref c, i);
+                (Vector512.LoadUnsafe(ref d, i) + g).StoreUnsafe(ref d, i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                var g = Vector256.LoadUnsafe(ref b, i);
+                (Vector256.LoadUnsafe(ref a, i) + g).StoreUnsafe(ref a, i);
+                (Vector256.LoadUnsafe(ref c, i) + g).StoreUnsafe(ref c, i);
+                (Vector256.LoadUnsafe(ref d, i) + g).StoreUnsafe(ref d, i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float g = Unsafe.Add(ref b, i);
+            Unsafe.Add(ref a, i) += g;
+            Unsafe.Add(ref c, i) += g;
+            Unsafe.Add(ref d, i) += g;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Momentum3R2W(int start, int count)
+    {
+        ref float a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a), _offA + start);
+        ref float b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_b), _offB + start);
+        ref float c = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_c), _offC + start);
+        nuint i = 0, n = (nuint)count;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                var g = Vector512.LoadUnsafe(ref b, i);
+                (Vector512.LoadUnsafe(ref a, i) + g).StoreUnsafe(ref a, i);
+                (Vector512.LoadUnsafe(ref c, i) + g).StoreUnsafe(ref c, i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                var g = Vector256.LoadUnsafe(ref b, i);
+                (Vector256.LoadUnsafe(ref a, i) + g).StoreUnsafe(ref a, i);
+                (Vector256.LoadUnsafe(ref c, i) + g).StoreUnsafe(ref c, i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float g = Unsafe.Add(ref b, i);
+            Unsafe.Add(ref a, i) += g;
+            Unsafe.Add(ref c, i) += g;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using Regularize.Nn;
+using Regularize.Optimizers;
+using Regularize.Optimizers.Kernels;
+using Regularize.Tensors;
+
+namespace Regularize.Benchmarks.Optimizers;
+
+/// <summary>
+/// Parameters and gradients for step benchmarks: <c>total</c> elements in <c>tensors</c> tensors of odd
+/// lengths (never a multiple of the vector width), plus the scalar path over the same data as a baseline.
+/// </summary>
+public sealed class StepWorkload
+{
+    /// <summary>Builds the parameters and an optimizer of kind <paramref name="optimizer"/> (Sgd = momentum 0.9, Adam = coupled λ 1e-4, AdamW = λ 1e-2).</summary>
+    /// <param name="optimizer">Sgd, Adam or AdamW.</param>
+    /// <param name="total">The total parameter count.</param>
+    /// <param name="tensors">How many tensors to split it into.</param>
+    /// <param name="threads">The optimizer's MaxDegreeOfParallelism.</param>
+    /// <param name="staggered">Place θ and g at different offsets (as an arena would) instead of fresh, alike-aligned GC arrays.</param>
+    public StepWorkload(string optimizer, int total, int tensors, int threads, bool staggered = false)
+    {
+        Kind = optimizer;
+        int per = Math.Max(1, total / tensors) | 1;
+        Parameters = new Parameter[tensors];
+        for (int k = 0; k < tensors; k++)
+        {
+            int n = k == tensors - 1 ? Math.Max(1, total - per * (tensors - 1)) | 1 : per;
+            var p = new Parameter(Make(n, 0.5f, staggered ? 0 : -1), $"layers.{k}.weight") { Grad = Make(n, 1e-3f, staggered ? 2 : -1) };
+            Parameters[k] = p;
+        }
+        Elements = Parameters.Sum(p => (long)p.Length);
+        Optimizer = optimizer switch
+        {
+            "Sgd" => new Sgd(Parameters, learningRate: 1e-3, momentum: 0.9),
+            "Adam" => new Adam(Parameters, weightDecay: 1e-4),
+            "AdamW" => new AdamW(Parameters),
+            _ => throw new ArgumentException(optimizer),
+        };
+        Optimizer.MaxDegreeOfParallelism = threads;
+        Optimizer.Step(); // creates the state
+        _m = Parameters.Select(p => Make(p.Length, 0f, 1)).ToArray();
+        _v = Parameters.Select(p => Make(p.Length, 0f, 3)).ToArray();
+    }
+
+    private readonly Tensor[] _m, _v;
+
+    private static Tensor Make(int n, float value, int lane)
+    {
+        if (lane < 0) return Tensor.Full(value, n);
+        int offset = lane * 1040 + 520;
+        var t = new Tensor(new float[n + offset], offset, new Shape(n));
+        t.Span.Fill(value);
+        return t;
+    }
+
+    /// <summary>Sgd, Adam or AdamW.</summary>
+    public string Kind { get; }
+
+    /// <summary>The parameters (with gradients).</summary>
+    public Parameter[] Parameters { get; }
+
+    /// <summary>The optimizer under test.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>The total element count.</summary>
+    public long Elements { get; }
+
+    /// <summary>Bytes a step must move per element: 7 × 4 for Adam/AdamW, 5 × 4 for SGD with momentum.</summary>
+    public int BytesPerElement => Kind == "Sgd" ? 20 : 28;
+
+    /// <summary>The same update through the scalar path only, one thread (the benchmarks' baseline).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void ScalarStep()
+    {
+        var adam = new AdamScalars { GradSign = 1, Beta1 = 0.9f, OneMinusBeta1 = 0.1f, Beta2 = 0.999f, OneMinusBeta2 = 0.001f, Bc2Sqrt = 0.1f, Epsilon = 1e-8f, NegStepSize = -1e-3f, DecayFactor = 0.99999f, WeightDecay = 1e-4f };
+        var sgd = new SgdScalars { GradSign = 1, BufferDecay = 0.9f, GradScale = 1, Momentum = 0.9f, NegLearningRate = -1e-3f };
+        for (int k = 0; k < Parameters.Length; k++)
+        {
+            var p = Parameters[k];
+            ref float theta = ref Optimizer.AtElement(p.Value, 0);
+            ref float grad = ref Optimizer.AtElement(p.Grad!, 0);
+            ref float m = ref Optimizer.AtElement(_m[k], 0);
+            ref float v = ref Optimizer.AtElement(_v[k], 0);
+            nuint n = (nuint)p.Length;
+            switch (Kind)
+            {
+                case "Sgd": SgdKernel.UpdateScalar<NoDecay, NoL1, On, Off>(ref theta, ref grad, ref m, 0, n, sgd); break;
+                case "Adam": AdamKernel.UpdateScalar<CoupledL2, NoL1, Off>(ref theta, ref grad, ref m, ref v, ref v, 0, n, adam); break;
+                default: AdamKernel.UpdateScalar<Decoupled, NoL1, Off>(ref theta, ref grad, ref m, ref v, ref v, 0, n, adam); break;
+            }
+        }
+    }
+}

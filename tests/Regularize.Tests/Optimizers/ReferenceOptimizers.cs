@@ -1,0 +1,112 @@
+using Regularize.Regularization;
+
+namespace Regularize.Tests.Optimizers;
+
+/// <summary>The settings of one parameter group for <see cref="ReferenceOptimizers"/>.</summary>
+public sealed record RefConfig
+{
+    public string Optimizer { get; init; } = "Sgd"; // Sgd, SgdW, Adam, AdamW
+    public double LearningRate { get; init; } = 0.1;
+    public double Momentum { get; init; }
+    public double Dampening { get; init; }
+    public bool Nesterov { get; init; }
+    public double WeightDecay { get; init; }
+    public bool Maximize { get; init; }
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
+    public double Epsilon { get; init; } = 1e-8;
+    public bool AmsGrad { get; init; }
+    public double L1 { get; init; }
+    public L1Mode L1Mode { get; init; } = L1Mode.Proximal;
+    /// <summary>For the decoupled optimizers: what λ is multiplied by (lr, or ηₜ under the paper's scaling). Null means lr.</summary>
+    public double? DecayRate { get; init; }
+}
+
+/// <summary>One parameter's reference state.</summary>
+public sealed class RefState
+{
+    public long Step;
+    public float[]? M, V, VMax, Buffer;
+}
+
+/// <summary>
+/// Scalar reference optimizers, one element at a time, written to mirror the update equations line by
+/// line (see docs/optimizers.md). Arithmetic is float32 with the per-step scalars computed in double and
+/// rounded once, in PyTorch 1.13's operation order, so the SIMD kernels must reproduce these bits exactly.
+/// </summary>
+internal static class ReferenceOptimizers
+{
+    public static void Step(RefConfig c, float[] theta, float[] grad, RefState s)
+    {
+        if (c.Optimizer is "Adam" or "AdamW") Adam(c, theta, grad, s);
+        else Sgd(c, theta, grad, s);
+    }
+
+    private static float Sign(float x) => x > 0 ? 1f : x < 0 ? -1f : 0f;
+
+    public static void Sgd(RefConfig c, float[] theta, float[] grad, RefState s)
+    {
+        bool decoupled = c.Optimizer == "SgdW";
+        float lambda = (float)c.WeightDecay;                                   // coupled λ
+        float shrink = (float)(1 - (c.DecayRate ?? c.LearningRate) * c.WeightDecay); // 1 − lr·λ
+        float mu = (float)c.Momentum, oneMinusTau = (float)(1 - c.Dampening);
+        float negLr = (float)-c.LearningRate, l1 = (float)c.L1, threshold = (float)(c.LearningRate * c.L1);
+        bool seed = false;
+        if (c.Momentum != 0 && s.Buffer is null) { s.Buffer = new float[theta.Length]; seed = true; }
+        for (int i = 0; i < theta.Length; i++)
+        {
+            float g = c.Maximize ? -grad[i] : grad[i];                        // g = ∇f (or −∇f)
+            if (!decoupled && c.WeightDecay != 0) g = g + lambda * theta[i];   // g = g + λθ
+            if (c.L1 != 0 && c.L1Mode == L1Mode.Subgradient) g = g + l1 * Sign(theta[i]); // g = g + λ₁ sign(θ)
+            float th = theta[i];
+            if (decoupled && c.WeightDecay != 0) th = th * shrink;             // θ = θ(1 − lr·λ)
+            if (c.Momentum != 0)
+            {
+                float b = seed ? g : s.Buffer![i] * mu + oneMinusTau * g;    // b = g (t = 1) or μb + (1 − τ)g
+                s.Buffer![i] = b;
+                g = c.Nesterov ? g + mu * b : b;                               // g = g + μb or g = b
+            }
+            th = th + negLr * g;                                               // θ = θ − lr·g
+            if (c.L1 != 0 && c.L1Mode == L1Mode.Proximal)
+                th = MathF.CopySign(MathF.Max(MathF.Abs(th) - threshold, 0f), th); // soft threshold
+            theta[i] = th;
+        }
+    }
+
+    public static void Adam(RefConfig c, float[] theta, float[] grad, RefState s)
+    {
+        bool decoupled = c.Optimizer == "AdamW";
+        s.M ??= new float[theta.Length];
+        s.V ??= new float[theta.Length];
+        if (c.AmsGrad) s.VMax ??= new float[theta.Length];
+        s.Step++;
+        double t = s.Step;
+        double biasCorrection1 = 1 - Math.Pow(c.Beta1, t);
+        double biasCorrection2 = 1 - Math.Pow(c.Beta2, t);
+        float negStepSize = (float)-(c.LearningRate / biasCorrection1);
+        float bc2Sqrt = (float)Math.Sqrt(biasCorrection2);
+        float beta1 = (float)c.Beta1, oneMinusBeta1 = (float)(1 - c.Beta1);
+        float beta2 = (float)c.Beta2, oneMinusBeta2 = (float)(1 - c.Beta2);
+        float eps = (float)c.Epsilon, lambda = (float)c.WeightDecay;
+        float shrink = (float)(1 - (c.DecayRate ?? c.LearningRate) * c.WeightDecay);
+        float l1 = (float)c.L1, threshold = (float)(c.LearningRate * c.L1);
+        for (int i = 0; i < theta.Length; i++)
+        {
+            float g = c.Maximize ? -grad[i] : grad[i];                        // g = ∇f (or −∇f)
+            if (!decoupled && c.WeightDecay != 0) g = g + lambda * theta[i];   // g = g + λθ (Adam)
+            if (c.L1 != 0 && c.L1Mode == L1Mode.Subgradient) g = g + l1 * Sign(theta[i]);
+            float th = theta[i];
+            if (decoupled && c.WeightDecay != 0) th = th * shrink;             // θ = θ(1 − lr·λ) (AdamW)
+            float m = s.M[i] * beta1 + oneMinusBeta1 * g;                      // m = β₁m + (1 − β₁)g
+            float v = s.V[i] * beta2 + (oneMinusBeta2 * g) * g;                // v = β₂v + (1 − β₂)g²
+            s.M[i] = m;
+            s.V[i] = v;
+            if (c.AmsGrad) { s.VMax![i] = MathF.Max(s.VMax[i], v); v = s.VMax[i]; } // vMax = max(vMax, v)
+            float denom = MathF.Sqrt(v) / bc2Sqrt + eps;                       // vHat + ε = √v/√(1 − β₂ᵗ) + ε
+            th = th + negStepSize * (m / denom);                               // θ = θ − lr/(1 − β₁ᵗ) · m/denom
+            if (c.L1 != 0 && c.L1Mode == L1Mode.Proximal)
+                th = MathF.CopySign(MathF.Max(MathF.Abs(th) - threshold, 0f), th);
+            theta[i] = th;
+        }
+    }
+}
