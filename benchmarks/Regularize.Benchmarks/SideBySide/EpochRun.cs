@@ -4,8 +4,8 @@ using System.Text;
 using Regularize.Autograd;
 using Regularize.Data;
 using Regularize.Nn;
+using Regularize.Optimizers;
 using Regularize.Tensors;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Regularize.Benchmarks.SideBySide;
 
@@ -38,7 +38,7 @@ public static class EpochRun
             new Linear(784, 512, seed: (ulong)o.Seed * 3 + 1), new ReLU(),
             new Linear(512, 256, seed: (ulong)o.Seed * 3 + 2), new ReLU(),
             new Linear(256, 10, seed: (ulong)o.Seed * 3 + 3));
-        var optimizer = new PlainSgd(model.Parameters(), o.LearningRate);
+        var optimizer = new AdamW(model.Parameters(), learningRate: o.LearningRate, weightDecay: o.WeightDecay);
         var loader = new DataLoader(train, o.Batch, shuffle: true, seed: (ulong)o.Seed);
 
         var epochs = new List<string>();
@@ -62,7 +62,7 @@ public static class EpochRun
                     t3 = Stopwatch.GetTimestamp();
                 }
                 optimizer.Step();
-                optimizer.ZeroGrad();
+                optimizer.ZeroGrad(setToNull: true); // as torch_epoch.py: the next backward overwrites the buffers
                 long t4 = Stopwatch.GetTimestamp();
                 if (o.Profile)
                 {
@@ -118,25 +118,6 @@ public static class EpochRun
             }
         }
         return (double)correct / labels.Length;
-    }
-
-    /// <summary>Until the optimizers are merged: θ ← θ − lr·g.</summary>
-    private sealed class PlainSgd(IEnumerable<Parameter> parameters, double learningRate)
-    {
-        private readonly Parameter[] _parameters = parameters.ToArray();
-
-        public void Step()
-        {
-            foreach (var p in _parameters)
-            {
-                TensorPrimitives.MultiplyAdd(p.Grad!.Span, -(float)learningRate, p.Value.Span, p.Value.Span);
-            }
-        }
-
-        public void ZeroGrad()
-        {
-            foreach (var p in _parameters) p.Grad = null;
-        }
     }
 
     private sealed record Options(string Data, int Epochs, int Batch, double LearningRate, double WeightDecay, int Seed,

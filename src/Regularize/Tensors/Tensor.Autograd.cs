@@ -75,8 +75,8 @@ public sealed partial class Tensor
         {
             return null;
         }
-        // A new gradient is made outside any scope, like those AccumulateGrad makes: a gradient outlives the step.
-        _grad = buffer ?? Zeros(Shape);
+        // A new gradient is made outside any scope and in its own lane, like those AccumulateGrad makes.
+        _grad = buffer ?? StaggeredAllocator.Zeros(Shape, StaggeredAllocator.GradientLane);
         _spareGrad = null;
         return _grad;
     }
