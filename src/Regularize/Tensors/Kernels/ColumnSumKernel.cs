@@ -30,6 +30,7 @@ public static class ColumnSumKernel
     /// <param name="destination">One element per column.</param>
     /// <param name="accumulate">Add to the destination's contents instead of overwriting them.</param>
     /// <exception cref="ArgumentException">The matrix's length is not a multiple of the destination's.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Invoke(ReadOnlySpan<float> x, Span<float> destination, bool accumulate)
     {
         int columns = destination.Length;
