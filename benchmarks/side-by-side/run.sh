@@ -7,7 +7,8 @@
 #   benchmarks/side-by-side/run.sh --epochs 10 --rounds 1   # accuracy after 10 epochs (and steady-state speed)
 #
 # Options: --epochs N (1), --rounds N (3), --threads "2 1", --data DIR (/usr/share/datasets/fashion-mnist),
-#          --normalize (mean/std normalisation on both sides), --out FILE (keep the raw JSON lines).
+#          --normalize (mean/std normalisation on both sides), --seed N (initialisation and shuffling; 0),
+#          --out FILE (keep the raw JSON lines).
 # Prints a Markdown table: per thread count, the best and the median seconds per epoch over all runs and epochs,
 # the first epoch's best (it includes JIT warm-up on our side), the ratio PyTorch / Regularize (above 1: we are
 # faster), and the test accuracy after the last epoch (the mean over rounds).
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2 ;;
     --data) data=$2; shift 2 ;;
     --normalize) extra+=(--normalize); shift ;;
+    --seed) extra+=(--seed "$2"); shift 2 ;;
     --out) out=$2; shift 2 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
