@@ -52,8 +52,13 @@ trap 'rm -f "$results"' EXIT
 for t in $threads; do
   for r in $(seq 1 "$rounds"); do
     echo "threads $t, round $r/$rounds" >&2
-    DOTNET_PROCESSOR_COUNT=$t dotnet run -c Release --no-build --project benchmarks/Regularize.Benchmarks -- \
-      epoch --data "$data" --epochs "$epochs" "${extra[@]}" >>"$results"
+    ours=$(DOTNET_PROCESSOR_COUNT=$t dotnet run -c Release --no-build --project benchmarks/Regularize.Benchmarks -- \
+      epoch --data "$data" --epochs "$epochs" "${extra[@]}")
+    case "$ours" in
+      '{"framework": "regularize"'*) echo "$ours" >>"$results" ;;
+      *) echo "run.sh: the benchmarks program gave no JSON for 'epoch' (is Program.Main dispatching \"epoch\" to SideBySide.EpochRun.Run?)" >&2
+         exit 1 ;;
+    esac
     OMP_NUM_THREADS=$t $python benchmarks/side-by-side/torch_epoch.py \
       --data "$data" --epochs "$epochs" --threads "$t" "${extra[@]}" >>"$results"
   done
