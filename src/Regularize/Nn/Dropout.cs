@@ -32,6 +32,14 @@ public sealed class Dropout : Module
     /// <summary>The probability of zeroing an element.</summary>
     public double P { get; }
 
+    /// <summary>The state of the mask generator (see <see cref="Rng.GetState"/>), to save it in a checkpoint.</summary>
+    public ulong[] GetRngState() => _rng.GetState();
+
+    /// <summary>Restores the mask generator to a state captured by <see cref="GetRngState"/>: the next masks are the ones that followed it.</summary>
+    /// <param name="state">The words of the state.</param>
+    /// <exception cref="ArgumentException">The state is not a valid <see cref="Rng"/> state.</exception>
+    public void SetRngState(ReadOnlySpan<ulong> state) => _rng.SetState(state);
+
     /// <inheritdoc/>
     protected override string Signature => $"Dropout p={P}";
 

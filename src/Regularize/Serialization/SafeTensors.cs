@@ -17,7 +17,7 @@ namespace Regularize.Serialization;
 /// <remarks>
 /// <para><b>Writing</b> produces F32 tensors sorted by name (by UTF-8 bytes), packed without gaps in that order,
 /// with the header padded with spaces to a multiple of 8 bytes. Writing to a path is atomic (<see cref="AtomicFile"/>).</para>
-/// <para><b>Reading</b> accepts F32, F16, BF16 and F64 and converts to float32. It validates the whole header
+/// <para><b>Reading</b> accepts F32, F16, BF16, F64, I64 and I32 (PyTorch stores BatchNorm's <c>num_batches_tracked</c> as I64) and converts to float32. It validates the whole header
 /// before allocating any tensor: the header length is bounded; the JSON must be valid UTF-8, nest no deeper
 /// than the format needs, and hold no duplicate names or fields; every dtype must be known, every shape
 /// dimension and offset a non-negative integer; each tensor's byte size (product of its shape times the
@@ -147,7 +147,7 @@ public static class SafeTensors
     /// <param name="path">The file.</param>
     /// <param name="maxHeaderBytes">The largest header length accepted.</param>
     /// <exception cref="InvalidDataException">The file is not a valid safetensors file, or holds a dtype other than
-    /// F32, F16, BF16 or F64; the message names the file, the tensor and the problem.</exception>
+    /// F32, F16, BF16, F64, I64 or I32; the message names the file, the tensor and the problem.</exception>
     public static SafeTensorsFile Read(string path, long maxHeaderBytes = DefaultMaxHeaderBytes)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -160,7 +160,7 @@ public static class SafeTensors
     /// <param name="name">The name used in error messages, usually the file name.</param>
     /// <param name="maxHeaderBytes">The largest header length accepted.</param>
     /// <exception cref="InvalidDataException">The data is not a valid safetensors file, or holds a dtype other than
-    /// F32, F16, BF16 or F64; the message names <paramref name="name"/>, the tensor and the problem.</exception>
+    /// F32, F16, BF16, F64, I64 or I32; the message names <paramref name="name"/>, the tensor and the problem.</exception>
     public static SafeTensorsFile Read(Stream stream, string name = "safetensors stream", long maxHeaderBytes = DefaultMaxHeaderBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -316,8 +316,10 @@ public static class SafeTensors
             "F16" => SafeTensorsDType.F16,
             "BF16" => SafeTensorsDType.BF16,
             "F64" => SafeTensorsDType.F64,
-            "BOOL" or "U8" or "I8" or "U16" or "I16" or "U32" or "I32" or "U64" or "I64" or "F8_E4M3" or "F8_E5M2" or "F8_E8M0" or "F4" or "F6_E2M3" or "F6_E3M2" or "C64"
-                => throw Fail(name, $"{what} has dtype {dtypeName}, which Regularize does not read (it reads F32, F16, BF16 and F64)"),
+            "I64" => SafeTensorsDType.I64,
+            "I32" => SafeTensorsDType.I32,
+            "BOOL" or "U8" or "I8" or "U16" or "I16" or "U32" or "U64" or "F8_E4M3" or "F8_E5M2" or "F8_E8M0" or "F4" or "F6_E2M3" or "F6_E3M2" or "C64"
+                => throw Fail(name, $"{what} has dtype {dtypeName}, which Regularize does not read (it reads F32, F16, BF16, F64, I64 and I32)"),
             _ => throw Fail(name, $"{what} has an unknown dtype {Quote(dtypeName)}"),
         };
 
@@ -395,6 +397,7 @@ public static class SafeTensors
     {
         SafeTensorsDType.F32 => 4,
         SafeTensorsDType.F16 or SafeTensorsDType.BF16 => 2,
+        SafeTensorsDType.I32 => 4,
         _ => 8,
     };
 
@@ -442,6 +445,12 @@ public static class SafeTensors
                 {
                     destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]) << 16);
                 }
+                break;
+            case SafeTensorsDType.I64:
+                for (int i = 0; i < destination.Length; i++) destination[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes[(8 * i)..]);
+                break;
+            case SafeTensorsDType.I32:
+                for (int i = 0; i < destination.Length; i++) destination[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..]);
                 break;
             default:
                 for (int i = 0; i < destination.Length; i++) destination[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..]);

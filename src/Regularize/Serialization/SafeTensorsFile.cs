@@ -16,6 +16,12 @@ public enum SafeTensorsDType
 
     /// <summary><c>"F64"</c>: IEEE binary64, rounded to the nearest float32 (beyond its range: ±∞).</summary>
     F64,
+
+    /// <summary><c>"I64"</c>: signed 64-bit integer (e.g. PyTorch's <c>num_batches_tracked</c>), rounded to the nearest float32: exact up to 2²⁴.</summary>
+    I64,
+
+    /// <summary><c>"I32"</c>: signed 32-bit integer, rounded to the nearest float32: exact up to 2²⁴.</summary>
+    I32,
 }
 
 /// <summary>One tensor of a safetensors file.</summary>

@@ -44,7 +44,7 @@ public sealed partial class Tensor
             Gemm.Multiply(transposeA, transposeB, m, n, k,
                 a.Span.Slice(i * aSize, aSize), ac,
                 b.Span.Slice(i * bSize, br * bc), bc,
-                y.Span.Slice(i * cSize, cSize), n);
+                y.Span.Slice(i * cSize, cSize), n, maxDegreeOfParallelism: Parallelism.MaxDegreeOfParallelism);
         }
         var node = Engine.Record(y, "MatMul", Derivatives.MatMul, a, b);
         if (node is not null)

@@ -164,7 +164,7 @@ public class SafeTensorsTests
     [TestCase("{\"a\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", "tensor 'a' has the field \"dtype\" twice")]
     [TestCase("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"x\":1}}", "tensor 'a' has an unknown field 'x'")]
     [TestCase("{\"a\":{\"shape\":[2],\"data_offsets\":[0,8]}}", "tensor 'a' has no \"dtype\"")]
-    [TestCase("{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", "tensor 'a' has dtype I64, which Regularize does not read")]
+    [TestCase("{\"a\":{\"dtype\":\"U64\",\"shape\":[1],\"data_offsets\":[0,8]}}", "tensor 'a' has dtype U64, which Regularize does not read")]
     [TestCase("{\"a\":{\"dtype\":\"F31\",\"shape\":[2],\"data_offsets\":[0,8]}}", "tensor 'a' has an unknown dtype 'F31'")]
     [TestCase("{\"a\":{\"dtype\":7,\"shape\":[2],\"data_offsets\":[0,8]}}", "\"dtype\" is a JSON Number, not a string")]
     [TestCase("{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", "tensor 'a': shape[0] is -2, which is negative")]
@@ -219,5 +219,21 @@ public class SafeTensorsTests
         }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    }
+
+    [Test]
+    public void IntegerTensorsAreReadAsFloats()
+    {
+        // PyTorch keeps BatchNorm's num_batches_tracked as int64; integers up to 2^24 convert exactly.
+        var data = new byte[8 + 12];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(data, 1234);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(8), -7);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(12), 1 << 24);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(16), 0);
+        var file = ReadBytes(SafeTensorsTestFiles.Build(
+            "{\"n\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]},\"k\":{\"dtype\":\"I32\",\"shape\":[3],\"data_offsets\":[8,20]}}", data));
+        Assert.That(file["n"].ToArray(), Is.EqualTo(new float[] { 1234 }));
+        Assert.That(file["k"].ToArray(), Is.EqualTo(new float[] { -7, 1 << 24, 0 }));
+        Assert.That(file.Entries.Single(e => e.Name == "n").DType, Is.EqualTo(SafeTensorsDType.I64));
     }
 }

@@ -1,0 +1,292 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Regularize.Data;
+using Regularize.Optimizers;
+using Regularize.Schedules;
+using Regularize.Tensors;
+
+namespace Regularize.Serialization;
+
+public sealed partial class CheckpointData
+{
+    // ------------------------------------------------------------------ writing
+
+    /// <summary>Writes the checkpoint to a file, atomically: if writing fails, the previous file is left intact.</summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <exception cref="ArgumentException">The data is incomplete or inconsistent (a null entry, a negative progress, a bad generator state).</exception>
+    public void Write(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var (tensors, metadata) = ToSafeTensors();
+        SafeTensors.Write(path, tensors, metadata);
+    }
+
+    /// <summary>Writes the checkpoint as safetensors to a stream, from its current position.</summary>
+    /// <param name="stream">The destination; it is not closed.</param>
+    /// <exception cref="ArgumentException">The data is incomplete or inconsistent.</exception>
+    public void Write(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var (tensors, metadata) = ToSafeTensors();
+        SafeTensors.Write(stream, tensors, metadata);
+    }
+
+    private (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) ToSafeTensors()
+    {
+        CheckProgress(Progress);
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in Model ?? [])
+        {
+            if (tensor is null) throw new ArgumentException($"Model tensor '{name}' is null.", nameof(Model));
+            tensors.Add(ModelPrefix + name, tensor);
+        }
+        AddOptimizerTensors(tensors);
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("format", FormatName);
+            w.WriteNumber("version", FormatVersion);
+            w.WriteStartObject("progress");
+            w.WriteNumber("epoch", Progress.Epoch);
+            w.WriteNumber("step", Progress.Step);
+            w.WriteEndObject();
+            WriteOptimizer(w);
+            WriteSchedulers(w);
+            WriteLoader(w);
+            w.WriteStartObject("dropout");
+            foreach (var (path, words) in (DropoutRngStates ?? []).OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                if (!IsRngState(words)) throw new ArgumentException($"The generator state of Dropout '{path}' is not a six-word Rng state.", nameof(DropoutRngStates));
+                WriteWords(w, path, words);
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return (tensors, new Dictionary<string, string> { [MetadataKey] = Encoding.UTF8.GetString(buffer.WrittenSpan) });
+    }
+
+    private void WriteSchedulers(Utf8JsonWriter w)
+    {
+        w.WriteStartArray("schedulers");
+        foreach (var s in Schedulers ?? [])
+        {
+            ArgumentNullException.ThrowIfNull(s, nameof(Schedulers));
+            w.WriteStartObject();
+            w.WriteNumber("step", s.Step);
+            w.WriteString("hyperparameter", s.Hyperparameter.ToString());
+            w.WriteString("mode", s.Mode.ToString());
+            w.WriteStartArray("initialValues");
+            foreach (double v in s.InitialValues) w.WriteNumberValue(Finite(v, "scheduler initial value"));
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("plateaus");
+        foreach (var p in Plateaus ?? [])
+        {
+            ArgumentNullException.ThrowIfNull(p, nameof(Plateaus));
+            w.WriteStartObject();
+            w.WriteNumber("lastStep", p.LastStep);
+            w.WritePropertyName("best");
+            if (double.IsFinite(p.Best)) w.WriteNumberValue(p.Best);
+            else if (double.IsInfinity(p.Best)) w.WriteStringValue(p.Best > 0 ? "Infinity" : "-Infinity");
+            else throw new ArgumentException("A plateau scheduler's best metric is NaN.", nameof(Plateaus));
+            w.WriteNumber("numBadSteps", p.NumBadSteps);
+            w.WriteNumber("cooldownCounter", p.CooldownCounter);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    private void WriteLoader(Utf8JsonWriter w)
+    {
+        if (Loader is null)
+        {
+            w.WriteNull("loader");
+            return;
+        }
+        var s = Loader.State ?? throw new ArgumentException("The data loader state is null.", nameof(Loader));
+        if (s.RngState is not { Length: 4 }) throw new ArgumentException("The data loader's generator state must be four words.", nameof(Loader));
+        w.WriteStartObject("loader");
+        w.WriteNumber("epoch", s.Epoch);
+        w.WriteNumber("position", s.Position);
+        WriteWords(w, "rngState", s.RngState);
+        w.WriteNumber("datasetSize", Loader.DatasetSize);
+        w.WriteNumber("batchSize", Loader.BatchSize);
+        w.WriteBoolean("shuffle", Loader.Shuffle);
+        w.WriteBoolean("dropLast", Loader.DropLast);
+        w.WriteEndObject();
+    }
+
+    private static void WriteWords(Utf8JsonWriter w, string name, ulong[] words)
+    {
+        w.WriteStartArray(name);
+        foreach (ulong word in words) w.WriteStringValue(CheckpointJson.Hex(word));
+        w.WriteEndArray();
+    }
+
+    private static double Finite(double v, string what) =>
+        double.IsFinite(v) ? v : throw new ArgumentException($"A {what} is {v}; checkpoints store finite values only.");
+
+    // ------------------------------------------------------------------ reading
+
+    /// <summary>Reads and validates a checkpoint file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxHeaderBytes">The largest safetensors header accepted (the metadata document is part of it).</param>
+    /// <exception cref="InvalidDataException">The file is not a valid Regularize checkpoint of a supported format version;
+    /// the message names the file and the field or tensor at fault.</exception>
+    public static CheckpointData Read(string path, long maxHeaderBytes = SafeTensors.DefaultMaxHeaderBytes)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Read(stream, path, maxHeaderBytes);
+    }
+
+    /// <summary>Reads and validates a checkpoint from the current position to the end of a stream.</summary>
+    /// <param name="stream">The stream; it is not closed.</param>
+    /// <param name="name">The name used in error messages, usually the file name.</param>
+    /// <param name="maxHeaderBytes">The largest safetensors header accepted (the metadata document is part of it).</param>
+    /// <exception cref="InvalidDataException">The data is not a valid Regularize checkpoint of a supported format version.</exception>
+    public static CheckpointData Read(Stream stream, string name = "checkpoint stream", long maxHeaderBytes = SafeTensors.DefaultMaxHeaderBytes)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
+        SafeTensorsFile file = SafeTensors.Read(stream, name, maxHeaderBytes);
+        if (!file.Metadata.TryGetValue(MetadataKey, out string? json))
+        {
+            throw new InvalidDataException(
+                $"{name}: the file holds no '{MetadataKey}' metadata, so it is not a Regularize training checkpoint (a plain weights file loads with ModelWeights.Load).");
+        }
+        var j = new CheckpointJson(name);
+        if (json.Length > DefaultMaxMetadataChars)
+        {
+            throw j.Fail("", $"is {json.Length} characters long, more than the limit of {DefaultMaxMetadataChars}");
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxMetadataDepth });
+            var data = new CheckpointData();
+            var expected = data.ParseDocument(doc.RootElement, j);
+            data.TakeTensors(file, expected, name);
+            return data;
+        }
+        catch (JsonException e)
+        {
+            throw j.Fail("", $"is not valid JSON (nested at most {MaxMetadataDepth} deep): {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw j.Fail("", $"holds an unreadable string: {e.Message}");
+        }
+    }
+
+    /// <summary>Fills everything but the tensors; returns the optimizer tensors the file must hold, by full name.</summary>
+    private Dictionary<string, (string Parameter, string Key)> ParseDocument(JsonElement root, CheckpointJson j)
+    {
+        var top = j.Map(root, "");
+        // The version first, so that a document of another version gets that message rather than a field error.
+        if (!top.TryGetValue("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != FormatName)
+        {
+            throw j.Fail("format", $"is not \"{FormatName}\"");
+        }
+        if (!top.TryGetValue("version", out var versionElement)) throw j.Fail("", "lacks the field \"version\"");
+        long version = j.Integer(versionElement, "version", 0);
+        if (version != FormatVersion)
+        {
+            throw j.Fail("version", $"is {version}; this version of Regularize reads checkpoint format version {FormatVersion} only");
+        }
+        j.Object(root, "", "format", "version", "progress", "optimizer", "schedulers", "plateaus", "loader", "dropout");
+
+        var progress = j.Object(top["progress"], "progress", "epoch", "step");
+        Progress = new TrainingProgress(j.Integer(progress["epoch"], "progress.epoch"), j.Integer(progress["step"], "progress.step"));
+
+        var expected = ParseOptimizer(top["optimizer"], j);
+
+        var schedulers = j.Array(top["schedulers"], "schedulers");
+        for (int i = 0; i < schedulers.Count; i++)
+        {
+            string at = $"schedulers[{i}]";
+            var s = j.Object(schedulers[i], at, "step", "hyperparameter", "mode", "initialValues");
+            var values = j.Array(s["initialValues"], at + ".initialValues");
+            Schedulers.Add(new SchedulerState(
+                j.Integer(s["step"], at + ".step"),
+                values.Select((v, k) => j.Number(v, $"{at}.initialValues[{k}]")).ToArray(),
+                j.Enum<Hyperparameter>(s["hyperparameter"], at + ".hyperparameter"),
+                j.Enum<ScheduleMode>(s["mode"], at + ".mode")));
+        }
+
+        var plateaus = j.Array(top["plateaus"], "plateaus");
+        for (int i = 0; i < plateaus.Count; i++)
+        {
+            string at = $"plateaus[{i}]";
+            var p = j.Object(plateaus[i], at, "lastStep", "best", "numBadSteps", "cooldownCounter");
+            Plateaus.Add(new ReduceOnPlateauState(
+                j.Integer(p["lastStep"], at + ".lastStep"),
+                j.Number(p["best"], at + ".best", allowInfinite: true),
+                (int)j.Integer(p["numBadSteps"], at + ".numBadSteps", 0, int.MaxValue),
+                (int)j.Integer(p["cooldownCounter"], at + ".cooldownCounter", 0, int.MaxValue)));
+        }
+
+        if (!j.IsNull(top["loader"]))
+        {
+            var l = j.Object(top["loader"], "loader", "epoch", "position", "rngState", "datasetSize", "batchSize", "shuffle", "dropLast");
+            int datasetSize = (int)j.Integer(l["datasetSize"], "loader.datasetSize", 1, int.MaxValue);
+            int position = (int)j.Integer(l["position"], "loader.position", 0, int.MaxValue);
+            if (position > datasetSize) throw j.Fail("loader.position", $"is {position}, beyond the dataset's {datasetSize} examples");
+            ulong[] words = j.Words(l["rngState"], "loader.rngState", 4);
+            if ((words[0] | words[1] | words[2] | words[3]) == 0) throw j.Fail("loader.rngState", "is all zero, which is not a generator state");
+            Loader = new DataLoaderCheckpoint(
+                new DataLoaderState((int)j.Integer(l["epoch"], "loader.epoch", 0, int.MaxValue), position, words),
+                datasetSize,
+                (int)j.Integer(l["batchSize"], "loader.batchSize", 1, int.MaxValue),
+                j.Boolean(l["shuffle"], "loader.shuffle"),
+                j.Boolean(l["dropLast"], "loader.dropLast"));
+        }
+
+        foreach (var (path, value) in j.Map(top["dropout"], "dropout"))
+        {
+            string at = $"dropout.{CheckpointJson.Quote(path)}";
+            ulong[] words = j.Words(value, at, 6);
+            if (!IsRngState(words)) throw j.Fail(at, "is not a generator state (the first four words are all zero, or the flag word is not 0 or 1)");
+            DropoutRngStates.Add(path, words);
+        }
+        return expected;
+    }
+
+    /// <summary>Sorts the file's tensors into the model and the optimizer state; every tensor must be accounted for.</summary>
+    private void TakeTensors(SafeTensorsFile file, Dictionary<string, (string Parameter, string Key)> expectedOptimizer, string name)
+    {
+        var optimizerTensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var entry in file.Entries)
+        {
+            if (expectedOptimizer.ContainsKey(entry.Name))
+            {
+                optimizerTensors.Add(entry.Name, entry.Tensor);
+            }
+            else if (entry.Name.StartsWith(ModelPrefix, StringComparison.Ordinal) && entry.Name.Length > ModelPrefix.Length)
+            {
+                Model.Add(entry.Name[ModelPrefix.Length..], entry.Tensor);
+            }
+            else
+            {
+                throw new InvalidDataException(
+                    $"{name}: tensor {CheckpointJson.Quote(entry.Name)} is neither a model tensor ('{ModelPrefix}...') nor optimizer state listed in the metadata.");
+            }
+        }
+        foreach (var (tensorName, (parameter, key)) in expectedOptimizer)
+        {
+            if (!optimizerTensors.TryGetValue(tensorName, out var t))
+            {
+                throw new InvalidDataException($"{name}: the metadata lists optimizer state '{key}' of parameter {CheckpointJson.Quote(parameter)}, but the file has no tensor {CheckpointJson.Quote(tensorName)}.");
+            }
+            if (Model.TryGetValue(parameter, out var p) && p.Shape != t.Shape)
+            {
+                throw new InvalidDataException($"{name}: optimizer state '{key}' of parameter {CheckpointJson.Quote(parameter)} has shape {t.Shape} but the parameter has shape {p.Shape}.");
+            }
+        }
+        TakeOptimizerTensors(optimizerTensors);
+    }
+}

@@ -1,0 +1,288 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Regularize.Data;
+using Regularize.Nn;
+using Regularize.Optimizers;
+using Regularize.Schedules;
+using Regularize.Tensors;
+
+namespace Regularize.Serialization;
+
+/// <summary>
+/// The content of a training checkpoint as plain data: model tensors, optimizer state, scheduler states, the data
+/// loader's position, the Dropout generators and the progress. <see cref="Read(string, long)"/> and
+/// <see cref="Write(string)"/> convert it from and to a file; <see cref="Capture"/> and <see cref="Restore"/> from and
+/// to live training objects. <see cref="TrainingCheckpoint"/> combines the two for the usual case; this class is for
+/// tools that inspect or edit a checkpoint.
+/// </summary>
+/// <remarks>
+/// <para>The file is a safetensors file (see <c>docs/checkpoints.md</c>): the model's parameters and buffers are
+/// tensors named <c>model.&lt;name&gt;</c>, the optimizer's per-parameter tensors are named
+/// <c>optimizer.state.&lt;parameter&gt;.&lt;key&gt;</c>, and everything else is one JSON document (with a format
+/// version) in the metadata entry <c>regularize.checkpoint</c>.</para>
+/// <para>Reading validates the whole file before returning: the safetensors layout (see <see cref="SafeTensors"/>),
+/// then the metadata document (bounded size and nesting, every field present once with its type, no unknown field,
+/// a known format version), then that every tensor is accounted for. Any problem raises an
+/// <see cref="InvalidDataException"/> naming the file and the field or tensor.</para>
+/// </remarks>
+public sealed partial class CheckpointData
+{
+    /// <summary>The format version this library writes and the only one it reads.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>The metadata key that holds the checkpoint's JSON document.</summary>
+    public const string MetadataKey = "regularize.checkpoint";
+
+    /// <summary>The prefix of the model's tensors: <c>model.0.weight</c>.</summary>
+    public const string ModelPrefix = "model.";
+
+    /// <summary>The prefix of the optimizer's per-parameter tensors: <c>optimizer.state.0.weight.m</c>.</summary>
+    public const string OptimizerStatePrefix = "optimizer.state.";
+
+    /// <summary>The default bound on the metadata document, in UTF-16 characters (16 Mi).</summary>
+    public const int DefaultMaxMetadataChars = 16 << 20;
+
+    /// <summary>The deepest nesting the metadata document may have; the format needs 5.</summary>
+    public const int MaxMetadataDepth = 8;
+
+    private const string FormatName = "regularize.checkpoint";
+
+    /// <summary>The epoch and step when the checkpoint was taken.</summary>
+    public TrainingProgress Progress { get; set; }
+
+    /// <summary>The model's parameters and buffers by name (without the <c>model.</c> prefix).</summary>
+    public Dictionary<string, Tensor> Model { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The state of each <see cref="Scheduler"/>, in the order they were given.</summary>
+    public List<SchedulerState> Schedulers { get; set; } = [];
+
+    /// <summary>The state of each <see cref="ReduceOnPlateau"/>, in the order they were given.</summary>
+    public List<ReduceOnPlateauState> Plateaus { get; set; } = [];
+
+    /// <summary>The data loader's position and configuration, or null when none was saved.</summary>
+    public DataLoaderCheckpoint? Loader { get; set; }
+
+    /// <summary>The generator state (<see cref="Dropout.GetRngState"/>, six words) of each Dropout module, by module path.</summary>
+    public Dictionary<string, ulong[]> DropoutRngStates { get; set; } = new(StringComparer.Ordinal);
+
+    // ------------------------------------------------------------------ capture and restore
+
+    /// <summary>Captures the state of live training objects (copies: later training does not change it).</summary>
+    /// <param name="progress">The epoch and step to record.</param>
+    /// <param name="model">The model: its parameters, buffers and Dropout generators are saved.</param>
+    /// <param name="optimizer">The optimizer, if any: its groups' hyperparameters and per-parameter state are saved.</param>
+    /// <param name="schedulers">The schedulers, if any; restored in the same order.</param>
+    /// <param name="loader">The data loader, if any.</param>
+    /// <param name="plateaus">The plateau schedulers, if any; restored in the same order.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The progress has a negative epoch or step.</exception>
+    public static CheckpointData Capture(TrainingProgress progress, Module model, Optimizer? optimizer = null,
+        IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null, IEnumerable<ReduceOnPlateau>? plateaus = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        CheckProgress(progress);
+        var data = new CheckpointData
+        {
+            Progress = progress,
+            Model = ModelWeights.Capture(model),
+            Optimizer = optimizer?.ExportState(),
+            Schedulers = schedulers?.Select(s => s.ExportState()).ToList() ?? [],
+            Plateaus = plateaus?.Select(p => p.ExportState()).ToList() ?? [],
+            Loader = loader is null ? null : DataLoaderCheckpoint.Capture(loader),
+        };
+        foreach (var (path, dropout) in Dropouts(model)) data.DropoutRngStates[path] = dropout.GetRngState();
+        return data;
+    }
+
+    /// <summary>
+    /// Restores this state into live training objects, matching the model's tensors by name and shape. Everything
+    /// is checked first; when anything does not fit, nothing is changed.
+    /// </summary>
+    /// <param name="model">The model; its parameters and buffers are overwritten in place and its Dropout generators restored.</param>
+    /// <param name="optimizer">The optimizer to restore (same type and groups as the saved one), or null to leave it.</param>
+    /// <param name="schedulers">The schedulers to restore, in the order they were saved, or null to leave them.</param>
+    /// <param name="loader">The data loader to restore, or null to leave it.</param>
+    /// <param name="plateaus">The plateau schedulers to restore, in the order they were saved, or null to leave them.</param>
+    /// <param name="strict">True to require that the model and the checkpoint hold the same tensors and Dropout modules;
+    /// false to restore what they share and report the rest.</param>
+    /// <param name="source">What the data came from (usually the file name), for messages.</param>
+    /// <returns>The progress, the weights' load report and the parts not restored.</returns>
+    /// <exception cref="CheckpointMismatchException">The checkpoint does not fit the objects; the message lists every
+    /// problem (for a tensor: its name and both shapes). Nothing was changed.</exception>
+    public CheckpointInfo Restore(Module model, Optimizer? optimizer = null, IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null,
+        IEnumerable<ReduceOnPlateau>? plateaus = null, bool strict = true, string source = "checkpoint")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
+        var problems = new List<string>();
+        var notRestored = new List<string>();
+
+        var weights = ModelWeights.Plan(model, Model ?? [], strict, problems);
+        var generators = PlanDropouts(model, strict, problems, notRestored);
+        Scheduler[] schedulerArray = schedulers?.ToArray() ?? [];
+        PlanSchedulers(schedulerArray, problems, notRestored);
+        ReduceOnPlateau[] plateauArray = plateaus?.ToArray() ?? [];
+        PlanPlateaus(plateauArray, problems, notRestored);
+        PlanLoader(loader, problems, notRestored);
+        if (optimizer is null && Optimizer is not null) notRestored.Add("optimizer state (no optimizer given)");
+        if (optimizer is not null && Optimizer is null) problems.Add("an optimizer was given but the file holds no optimizer state");
+        if (problems.Count > 0) throw new CheckpointMismatchException(source, problems);
+
+        // The optimizer checks the whole state before changing anything, so it goes first.
+        OptimizerState? optimizerBackup = optimizer?.ExportState();
+        if (optimizer is not null)
+        {
+            try
+            {
+                optimizer.ImportState(Optimizer!);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CheckpointMismatchException(source, [$"the optimizer state does not fit: {e.Message}"], e);
+            }
+        }
+        var schedulerBackups = new List<(Scheduler Scheduler, SchedulerState State)>();
+        try
+        {
+            for (int i = 0; i < schedulerArray.Length; i++)
+            {
+                schedulerBackups.Add((schedulerArray[i], schedulerArray[i].ExportState()));
+                schedulerArray[i].ImportState(Schedulers[i]);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // A group rejected a scheduled value: put back what was changed.
+            for (int i = schedulerBackups.Count - 1; i >= 0; i--) schedulerBackups[i].Scheduler.ImportState(schedulerBackups[i].State);
+            if (optimizer is not null) optimizer.ImportState(optimizerBackup!);
+            throw new CheckpointMismatchException(source, [e.Message], e);
+        }
+        for (int i = 0; i < plateauArray.Length; i++) plateauArray[i].ImportState(Plateaus[i]);
+        weights.Apply();
+        foreach (var (dropout, state) in generators) dropout.SetRngState(state);
+        if (loader is not null) loader.SetState(Loader!.State);
+        return new CheckpointInfo(Progress, weights.Report, notRestored);
+    }
+
+    private static IEnumerable<(string Path, Dropout Dropout)> Dropouts(Module model) =>
+        model.NamedModules().Where(m => m.Module is Dropout).Select(m => (m.Name, (Dropout)m.Module));
+
+    private List<(Dropout, ulong[])> PlanDropouts(Module model, bool strict, List<string> problems, List<string> notRestored)
+    {
+        var plan = new List<(Dropout, ulong[])>();
+        var states = DropoutRngStates ?? [];
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (path, dropout) in Dropouts(model))
+        {
+            if (!states.TryGetValue(path, out var words))
+            {
+                if (strict) problems.Add($"the model's Dropout '{path}' has no generator state in the file");
+                else notRestored.Add($"generator of Dropout '{path}' (not in the file)");
+                continue;
+            }
+            used.Add(path);
+            if (!IsRngState(words)) problems.Add($"the generator state of Dropout '{path}' is not six words with a valid state");
+            else plan.Add((dropout, words));
+        }
+        foreach (string path in states.Keys.Where(k => !used.Contains(k)).Order(StringComparer.Ordinal))
+        {
+            if (strict) problems.Add($"the file has a generator state for Dropout '{path}', which is not in the model");
+            else notRestored.Add($"generator of Dropout '{path}' (not in the model)");
+        }
+        return plan;
+    }
+
+    private void PlanSchedulers(Scheduler[] schedulers, List<string> problems, List<string> notRestored)
+    {
+        var saved = Schedulers ?? [];
+        if (schedulers.Length == 0)
+        {
+            if (saved.Count > 0) notRestored.Add($"{saved.Count} scheduler state(s) (no schedulers given)");
+            return;
+        }
+        if (schedulers.Length != saved.Count)
+        {
+            problems.Add($"{schedulers.Length} schedulers were given but the file holds {saved.Count} scheduler states");
+            return;
+        }
+        for (int i = 0; i < schedulers.Length; i++)
+        {
+            Scheduler s = schedulers[i];
+            SchedulerState? state = saved[i];
+            string what = $"scheduler {i}";
+            if (state is null) { problems.Add($"{what}: the file's state is null"); continue; }
+            if (state.Hyperparameter != s.Hyperparameter || state.Mode != s.Mode)
+            {
+                problems.Add($"{what} drives {s.Hyperparameter} ({s.Mode}) but the file's drives {state.Hyperparameter} ({state.Mode})");
+            }
+            if (state.InitialValues is null || state.InitialValues.Count != s.Groups.Count)
+            {
+                problems.Add($"{what} drives {s.Groups.Count} groups but the file's drives {state.InitialValues?.Count ?? 0}");
+            }
+            else if (state.Step < 0 || state.InitialValues.Any(v => !double.IsFinite(v)))
+            {
+                problems.Add($"{what}: the file's step {state.Step} is negative or an initial value is not finite");
+            }
+        }
+    }
+
+    private void PlanPlateaus(ReduceOnPlateau[] plateaus, List<string> problems, List<string> notRestored)
+    {
+        var saved = Plateaus ?? [];
+        if (plateaus.Length == 0)
+        {
+            if (saved.Count > 0) notRestored.Add($"{saved.Count} plateau scheduler state(s) (none given)");
+            return;
+        }
+        if (plateaus.Length != saved.Count)
+        {
+            problems.Add($"{plateaus.Length} plateau schedulers were given but the file holds {saved.Count} states");
+            return;
+        }
+        for (int i = 0; i < saved.Count; i++)
+        {
+            var s = saved[i];
+            if (s is null || s.LastStep < 0 || s.NumBadSteps < 0 || s.CooldownCounter < 0 || double.IsNaN(s.Best))
+            {
+                problems.Add($"plateau scheduler {i}: the file's state is null, has a negative counter or a NaN best");
+            }
+        }
+    }
+
+    private void PlanLoader(DataLoader? loader, List<string> problems, List<string> notRestored)
+    {
+        if (loader is null)
+        {
+            if (Loader is not null) notRestored.Add("data loader position (no loader given)");
+            return;
+        }
+        if (Loader is null)
+        {
+            problems.Add("a data loader was given but the file holds no data loader state");
+            return;
+        }
+        var ours = DataLoaderCheckpoint.Capture(loader);
+        if (ours.DatasetSize != Loader.DatasetSize || ours.BatchSize != Loader.BatchSize || ours.Shuffle != Loader.Shuffle || ours.DropLast != Loader.DropLast)
+        {
+            problems.Add($"the data loader has {Describe(ours)} but the file's had {Describe(Loader)}");
+        }
+        var s = Loader.State;
+        if (s is null || s.Epoch < 0 || s.Position < 0 || s.Position > ours.DatasetSize || s.RngState is not { Length: 4 } w || (w[0] | w[1] | w[2] | w[3]) == 0)
+        {
+            problems.Add("the file's data loader state is out of range (epoch, position or generator words)");
+        }
+    }
+
+    private static string Describe(DataLoaderCheckpoint c) =>
+        $"{c.DatasetSize} examples, batch size {c.BatchSize}, shuffle {c.Shuffle}, dropLast {c.DropLast}";
+
+    private static bool IsRngState(ulong[]? w) => w is { Length: 6 } && (w[0] | w[1] | w[2] | w[3]) != 0 && w[4] <= 1;
+
+    private static void CheckProgress(TrainingProgress progress)
+    {
+        if (progress.Epoch < 0 || progress.Step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(progress), progress, $"progress must have a non-negative epoch and step, was {progress}.");
+        }
+    }
+}

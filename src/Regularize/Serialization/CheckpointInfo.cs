@@ -1,0 +1,8 @@
+namespace Regularize.Serialization;
+
+/// <summary>What <see cref="TrainingCheckpoint.Load"/> restored.</summary>
+/// <param name="Progress">The epoch and step recorded in the checkpoint: continue counting from there.</param>
+/// <param name="Weights">Which parameters and buffers were loaded and, after a partial load, which were skipped.</param>
+/// <param name="NotRestored">Parts the file holds but that were not restored because no object was given for them
+/// (for example "optimizer" when the optimizer argument is null), and Dropout generators skipped by a partial load.</param>
+public sealed record CheckpointInfo(TrainingProgress Progress, LoadReport Weights, IReadOnlyList<string> NotRestored);
