@@ -71,7 +71,7 @@ public sealed partial class Tensor
                 $"MatMulInto: {a.Shape}{(transposeA ? "ᵀ" : "")} x {b.Shape}{(transposeB ? "ᵀ" : "")} into {destination.Shape} (an internal error).");
         }
         Gemm.Multiply(transposeA, transposeB, m, n, k, a.Span, a.Shape[1], b.Span, b.Shape[1], destination.Span, n,
-            beta: accumulate ? 1f : 0f);
+            beta: accumulate ? 1f : 0f, maxDegreeOfParallelism: Parallelism.MaxDegreeOfParallelism);
     }
 
     /// <summary>The transpose of a 2-D tensor, as a new tensor.</summary>
