@@ -14,8 +14,28 @@ internal static class Derivatives
     // y = a + b:  da = g, db = g
     public static void Add(Node n, Tensor g)
     {
-        n.Propagate(0, SumTo(g, n.Inputs![0].Shape));
-        n.Propagate(1, SumTo(g, n.Inputs![1].Shape));
+        ShareOf(n, 0, g);
+        ShareOf(n, 1, g);
+    }
+
+    /// <summary>
+    /// Hands input <paramref name="index"/> its share g, summed back to its shape. A leaf broadcast over leading rows
+    /// (a bias) gets the column sums of g added straight into its gradient, in one pass.
+    /// </summary>
+    private static void ShareOf(Node n, int index, Tensor g)
+    {
+        var input = n.Inputs![index];
+        if (!input.RequiresGrad) return;
+        if (input.Shape != g.Shape && IsRowBroadcast(input.Shape, g.Shape))
+        {
+            var target = n.LeafGradient(index, g, null, out bool accumulate);
+            if (target is not null)
+            {
+                ColumnSumKernel.Invoke(g.Span, target.Span, accumulate);
+                return;
+            }
+        }
+        n.Propagate(index, SumTo(g, input.Shape));
     }
 
     // y = a − b:  da = g, db = −g
@@ -219,6 +239,21 @@ internal static class Derivatives
     {
         var (a, b) = (n.Saved!, n.Saved2!);
         bool ta = n.Flag, tb = n.Flag2;
+        if (a.Rank == 2 && b.Rank == 2)
+        {
+            // A leaf's share (a weight's gradient) is accumulated into its gradient by the product itself (beta = 1).
+            if (a.RequiresGrad)
+            {
+                if (!ta) GradProduct(n, 0, g, b, false, !tb); // dA = g·op(B)ᵀ
+                else GradProduct(n, 0, b, g, tb, true); // A stored [k,m]: dA = op(B)·gᵀ
+            }
+            if (b.RequiresGrad)
+            {
+                if (tb) GradProduct(n, 1, g, a, true, ta); // B stored [n,k]: dB = gᵀ·op(A)
+                else GradProduct(n, 1, a, g, !ta, false); // dB = op(A)ᵀ·g
+            }
+            return;
+        }
         if (a.RequiresGrad)
         {
             var da = !ta ? Tensor.MatMul(g, b, transposeA: false, transposeB: !tb) // dA = g·op(B)ᵀ
@@ -241,6 +276,14 @@ internal static class Derivatives
             }
             n.Propagate(1, db);
         }
+    }
+
+    /// <summary>Input <paramref name="index"/>'s share op(x)·op(y): into its leaf gradient when it has one, else propagated.</summary>
+    private static void GradProduct(Node n, int index, Tensor x, Tensor y, bool transposeX, bool transposeY)
+    {
+        var target = n.LeafGradient(index, x, y, out bool accumulate);
+        if (target is null) n.Propagate(index, Tensor.MatMul(x, y, transposeX, transposeY));
+        else Tensor.MatMulInto(x, y, transposeX, transposeY, target, accumulate);
     }
 
     private static Tensor PerBatch(Tensor a, Tensor b, Tensor g, bool tb)
@@ -317,6 +360,21 @@ internal static class Derivatives
         int[] idx = n.Indices!;
         for (int i = 0; i < idx.Length; i++) d[i * c + idx[i]] = gs[i];
         n.Propagate(0, dx);
+    }
+
+    /// <summary>
+    /// True when an operand of <paramref name="shape"/> was repeated along a single leading axis of
+    /// <paramref name="result"/> (a bias over rows): summing it back is then a column sum over the rows in order,
+    /// the same additions as <see cref="SumTo"/> makes.
+    /// </summary>
+    private static bool IsRowBroadcast(Shape shape, Shape result)
+    {
+        if (!BinaryKernel.IsSuffix(shape, result)) return false;
+        int trailing = shape.Rank;
+        while (trailing > 0 && shape[shape.Rank - trailing] == 1) trailing--;
+        int repeated = 0;
+        for (int i = 0; i < result.Rank - trailing; i++) if (result[i] > 1) repeated++;
+        return repeated <= 1;
     }
 
     /// <summary>Sums <paramref name="g"/> over the axes along which an operand of <paramref name="shape"/> was broadcast.</summary>

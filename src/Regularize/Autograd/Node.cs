@@ -64,6 +64,24 @@ internal sealed class Node
         }
     }
 
+    /// <summary>
+    /// When input <paramref name="index"/> is a leaf that requires a gradient, the buffer its gradient accumulates in,
+    /// so that a rule can write its share there in one pass instead of handing a temporary to <see cref="Propagate"/>;
+    /// <paramref name="accumulate"/> tells whether to add to the buffer (true) or overwrite all of it (false).
+    /// Null for any other input, or when the buffer shares storage with <paramref name="read"/> or
+    /// <paramref name="read2"/> (what the rule reads while it writes): then use <see cref="Propagate"/>.
+    /// </summary>
+    public Tensor? LeafGradient(int index, Tensor read, Tensor? read2, out bool accumulate)
+    {
+        var input = Inputs![index];
+        if (!input.RequiresGrad || input.GradFn is not null)
+        {
+            accumulate = false;
+            return null;
+        }
+        return input.GradAccumulator(read, read2, out accumulate);
+    }
+
     /// <summary>Drops the references to inputs and saved tensors, so their memory can be reclaimed.</summary>
     public void Free()
     {

@@ -60,6 +60,29 @@ public sealed partial class Tensor
         _requiresGrad = true;
     }
 
+    /// <summary>
+    /// The buffer this leaf's gradient accumulates in, for a derivative rule that writes its share there directly
+    /// (a matrix product with beta = 1, a column sum) instead of handing over a temporary to add. When
+    /// <paramref name="accumulate"/> is false the buffer is new or recycled and the rule must overwrite all of it;
+    /// otherwise it holds the gradient so far and the rule must add to it. Null when the buffer would share storage
+    /// with <paramref name="read"/> or <paramref name="read2"/>, the tensors the rule reads while writing.
+    /// </summary>
+    internal Tensor? GradAccumulator(Tensor read, Tensor? read2, out bool accumulate)
+    {
+        accumulate = _grad is not null;
+        var buffer = _grad ?? _spareGrad;
+        if (buffer is not null && (buffer.SharesStorage(read) || (read2 is not null && buffer.SharesStorage(read2))))
+        {
+            return null;
+        }
+        // A new gradient is made outside any scope and in its own lane, like those AccumulateGrad makes.
+        _grad = buffer ?? StaggeredAllocator.Zeros(Shape, StaggeredAllocator.GradientLane);
+        _spareGrad = null;
+        return _grad;
+    }
+
+    private bool SharesStorage(Tensor other) => ReferenceEquals(Storage, other.Storage);
+
     internal void AccumulateGrad(Tensor grad)
     {
         if (_grad is null)

@@ -252,7 +252,7 @@ public sealed partial class Tensor
     public Tensor Relu()
     {
         var y = Empty(Shape);
-        TensorPrimitives.Max(Span, 0f, y.Span);
+        ReluOperator.Invoke(Span, y.Span);
         var node = Engine.Record(y, "Relu", Derivatives.Relu, this);
         if (node is not null) node.Saved = y;
         return y;

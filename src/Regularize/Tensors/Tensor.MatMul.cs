@@ -57,6 +57,23 @@ public sealed partial class Tensor
         return y;
     }
 
+    /// <summary>
+    /// <c>destination = op(a)·op(b)</c>, or <c>destination += op(a)·op(b)</c> when <paramref name="accumulate"/>,
+    /// for 2-D operands of matching sizes; not recorded. The destination must not share storage with an operand.
+    /// </summary>
+    internal static void MatMulInto(Tensor a, Tensor b, bool transposeA, bool transposeB, Tensor destination, bool accumulate)
+    {
+        int m = transposeA ? a.Shape[1] : a.Shape[0], k = transposeA ? a.Shape[0] : a.Shape[1];
+        int n = transposeB ? b.Shape[0] : b.Shape[1];
+        if (a.Rank != 2 || b.Rank != 2 || destination.Rank != 2 || destination.Shape[0] != m || destination.Shape[1] != n || (transposeB ? b.Shape[1] : b.Shape[0]) != k)
+        {
+            throw new InvalidOperationException(
+                $"MatMulInto: {a.Shape}{(transposeA ? "ᵀ" : "")} x {b.Shape}{(transposeB ? "ᵀ" : "")} into {destination.Shape} (an internal error).");
+        }
+        Gemm.Multiply(transposeA, transposeB, m, n, k, a.Span, a.Shape[1], b.Span, b.Shape[1], destination.Span, n,
+            beta: accumulate ? 1f : 0f, maxDegreeOfParallelism: Parallelism.MaxDegreeOfParallelism);
+    }
+
     /// <summary>The transpose of a 2-D tensor, as a new tensor.</summary>
     /// <exception cref="InvalidOperationException">The tensor is not 2-D.</exception>
     public Tensor Transpose()

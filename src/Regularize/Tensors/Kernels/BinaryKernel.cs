@@ -69,7 +69,7 @@ internal static class BinaryKernel
     }
 
     /// <summary>True when <paramref name="small"/>, ignoring leading 1s, equals the trailing axes of <paramref name="large"/>.</summary>
-    private static bool IsSuffix(Shape small, Shape large)
+    internal static bool IsSuffix(Shape small, Shape large)
     {
         int lead = 0;
         while (lead < small.Rank && small[lead] == 1) lead++;

@@ -28,6 +28,7 @@ internal static unsafe class GemmDriver
     /// KC-deep slice, B is packed once (split across threads when large) and shared, and the rows of C are handed
     /// out in blocks to the threads, each of which packs its own rows of A. Work is never split over k.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(GemmProblem problem, int threads)
     {
         int m = problem.M, n = problem.N, k = problem.K;
@@ -87,6 +88,7 @@ internal static unsafe class GemmDriver
     /// <summary>C split into <c>parts</c> column stripes whose edges fall on NR-column panel boundaries.</summary>
     private readonly struct ColumnStripes(GemmProblem problem, int parts)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Compute(int part)
         {
             int panels = (problem.N + NR - 1) / NR;
@@ -102,6 +104,7 @@ internal static unsafe class GemmDriver
     /// <summary>One thread's share of packing a KC × NC block of B: a contiguous range of NR-column panels.</summary>
     private readonly struct BSlice(bool transposed, float* b, nint ldb, int kc, int nc, float* packB, int panels, int parts)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Pack(int part)
         {
             int first = (int)((long)panels * part / parts), last = (int)((long)panels * (part + 1) / parts);
@@ -117,6 +120,7 @@ internal static unsafe class GemmDriver
     /// <summary>The rows of C in blocks of <c>rowBlock</c> against one packed KC × NC block of B.</summary>
     private readonly struct RowBlocks(GemmProblem problem, int jc, int nc, int pc, int kc, float* packB, int rowBlock)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Compute(int index)
         {
             int ic = index * rowBlock;

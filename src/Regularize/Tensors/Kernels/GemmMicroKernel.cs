@@ -102,6 +102,7 @@ internal static unsafe class GemmMicroKernel
     /// when it is hardware-accelerated and scalars otherwise. The final update is
     /// <c>C = fma(beta, C, sum)</c> (or <c>C = sum</c> when beta is 0), exactly as in the AVX2 kernel.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Portable(int kc, float* a, float* b, float* c, nint ldc, float beta)
     {
         float* tile = stackalloc float[MR * NR];

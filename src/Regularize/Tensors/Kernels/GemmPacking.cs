@@ -17,6 +17,7 @@ internal static unsafe class GemmPacking
     /// Packs rows <c>[0, mc)</c>, columns <c>[0, kc)</c> of <c>op(A)</c> (starting at <paramref name="a"/>) into
     /// ⌈mc/MR⌉ panels of kc × MR floats: panel r holds <c>dst[r·MR·kc + p·MR + i] = op(A)[r·MR + i, p]</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transposed, float* a, nint lda, int mc, int kc, float* dst)
     {
         for (int ir = 0; ir < mc; ir += MR, dst += MR * kc)
@@ -92,6 +93,7 @@ internal static unsafe class GemmPacking
     /// Packs rows <c>[0, kc)</c>, columns <c>[0, nc)</c> of <c>op(B)</c> (starting at <paramref name="b"/>) into
     /// ⌈nc/NR⌉ panels of kc × NR floats: panel r holds <c>dst[r·NR·kc + p·NR + j] = op(B)[p, r·NR + j]</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transposed, float* b, nint ldb, int kc, int nc, float* dst)
     {
         for (int jr = 0; jr < nc; jr += NR, dst += NR * kc)

@@ -12,6 +12,7 @@ public static class ReluBackwardKernel
 
     /// <summary><c>destination[i] = y[i] &gt; 0 ? g[i] : 0</c>.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Invoke(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> destination)
     {
         if (y.Length != g.Length || destination.Length != y.Length)

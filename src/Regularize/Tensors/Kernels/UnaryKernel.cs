@@ -13,6 +13,7 @@ public static class UnaryKernel
 {
     /// <summary><c>destination[i] = TOp(x[i])</c>.</summary>
     /// <exception cref="ArgumentException">The destination is shorter than the source.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TOp>(ReadOnlySpan<float> x, Span<float> destination)
         where TOp : struct, IUnaryOperator
     {

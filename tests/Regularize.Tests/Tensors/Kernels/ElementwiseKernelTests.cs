@@ -112,6 +112,57 @@ public class ElementwiseKernelTests
     }
 
     [Test]
+    public void ReluMatchesScalarOnEveryPath()
+    {
+        foreach (int n in Lengths)
+        {
+            var x = Data(n, n);
+            var d = new float[n];
+            ReluOperator.Invoke(x, d);
+            for (int i = 0; i < n; i++) AssertSame(ReluOperator.Invoke(x[i]), d[i], $"relu n={n} i={i}");
+            for (int i = 0; i < n; i++) AssertSame(float.IsNaN(x[i]) ? x[i] : MathF.Max(x[i], 0f), d[i], $"relu = max(x, 0) n={n} i={i}");
+            ReluOperator.Invoke(x, x); // in place
+            for (int i = 0; i < n; i++) AssertSame(d[i], x[i], $"relu in place n={n} i={i}");
+        }
+        Assert.That(BitConverter.SingleToInt32Bits(ReluOperator.Invoke(-0f)), Is.EqualTo(0), "relu(-0) is +0, as max(-0, 0)");
+    }
+
+    [Test]
+    public void ColumnSumMatchesScalarOnEveryPath()
+    {
+        foreach (int columns in Lengths)
+        {
+            foreach (int rows in (int[])[0, 1, 3, 8])
+            {
+                var x = Data(rows * columns, columns + rows);
+                foreach (bool accumulate in (bool[])[false, true])
+                {
+                    var before = Data(columns, columns + 7);
+                    var d = (float[])before.Clone();
+                    ColumnSumKernel.Invoke(x, d, accumulate);
+                    for (int j = 0; j < columns; j++)
+                    {
+                        AssertSame(ColumnSumKernel.Invoke(x, columns, j, before[j], accumulate), d[j],
+                            $"column sum rows={rows} columns={columns} j={j} accumulate={accumulate}");
+                    }
+                }
+            }
+        }
+        Assert.That(() => ColumnSumKernel.Invoke(new float[7], new float[2], false), Throws.ArgumentException.With.Message.Contains("rows of 2"));
+    }
+
+    [Test]
+    public void ColumnSumAddsRowsInOrderFromZero()
+    {
+        float[] x = [1e8f, 1f, -1e8f, 1f, 1f, 1f]; // 3 rows of 2: (1e8 + -1e8) + 1 = 1 in row order; 1 + 1 + 1 = 3
+        var d = new float[] { 10f, 20f };
+        ColumnSumKernel.Invoke(x, d, accumulate: true);
+        Assert.That(d, Is.EqualTo(new[] { 11f, 23f }));
+        ColumnSumKernel.Invoke(x, d, accumulate: false);
+        Assert.That(d, Is.EqualTo(new[] { 1f, 3f }));
+    }
+
+    [Test]
     public void ReluBackwardMatchesScalarOnEveryPath()
     {
         foreach (int n in Lengths)
