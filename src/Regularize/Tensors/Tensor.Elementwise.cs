@@ -50,11 +50,21 @@ public sealed partial class Tensor
         return y;
     }
 
-    private Tensor Unary(string op, SpanAction<float> kernel)
+    /// <summary>What a unary op's derivative rule needs from the forward pass.</summary>
+    private enum Keep
+    {
+        Nothing,
+        Input,
+        Output,
+    }
+
+    /// <summary>Runs <paramref name="kernel"/> into a new tensor and records the op with its rule and saved tensor.</summary>
+    private Tensor Unary(string op, SpanAction<float> kernel, BackwardRule rule, Keep keep)
     {
         var y = Empty(Shape);
         kernel(Span, y.Span);
-        _ = op;
+        var node = Engine.Record(y, op, rule, this);
+        if (node is not null) node.Saved = keep switch { Keep.Input => this, Keep.Output => y, _ => null };
         return y;
     }
 
@@ -158,62 +168,43 @@ public sealed partial class Tensor
     /// <summary>Elementwise <c>−x</c>.</summary>
     public Tensor Negate()
     {
-        var y = Unary("Negate", TensorPrimitives.Negate);
-        Engine.Record(y, "Negate", Derivatives.Negate, this);
-        return y;
+        return Unary("Negate", TensorPrimitives.Negate, Derivatives.Negate, Keep.Nothing);
     }
 
     /// <summary>Elementwise <c>eˣ</c>.</summary>
     public Tensor Exp()
     {
-        var y = Unary("Exp", TensorPrimitives.Exp);
-        var node = Engine.Record(y, "Exp", Derivatives.Exp, this);
-        if (node is not null) node.Saved = y;
-        return y;
+        return Unary("Exp", TensorPrimitives.Exp, Derivatives.Exp, Keep.Output);
     }
 
     /// <summary>Elementwise natural logarithm (−∞ at 0, NaN below).</summary>
     public Tensor Log()
     {
-        var y = Unary("Log", TensorPrimitives.Log);
-        var node = Engine.Record(y, "Log", Derivatives.Log, this);
-        if (node is not null) node.Saved = this;
-        return y;
+        return Unary("Log", TensorPrimitives.Log, Derivatives.Log, Keep.Input);
     }
 
     /// <summary>Elementwise square root (NaN below 0).</summary>
     public Tensor Sqrt()
     {
-        var y = Unary("Sqrt", TensorPrimitives.Sqrt);
-        var node = Engine.Record(y, "Sqrt", Derivatives.Sqrt, this);
-        if (node is not null) node.Saved = y;
-        return y;
+        return Unary("Sqrt", TensorPrimitives.Sqrt, Derivatives.Sqrt, Keep.Output);
     }
 
     /// <summary>Elementwise <c>|x|</c>; the gradient at 0 is 0 (sign(0) = 0), as PyTorch.</summary>
     public Tensor Abs()
     {
-        var y = Unary("Abs", TensorPrimitives.Abs);
-        var node = Engine.Record(y, "Abs", Derivatives.Abs, this);
-        if (node is not null) node.Saved = this;
-        return y;
+        return Unary("Abs", TensorPrimitives.Abs, Derivatives.Abs, Keep.Input);
     }
 
     /// <summary>Elementwise sign: −1, 0 or 1 (NaN stays NaN; −0 gives 0). Its gradient is zero.</summary>
     public Tensor Sign()
     {
-        var y = Unary("Sign", SignOperator.Invoke);
-        Engine.Record(y, "Sign", Derivatives.ZeroGrad, this);
-        return y;
+        return Unary("Sign", SignOperator.Invoke, Derivatives.ZeroGrad, Keep.Nothing);
     }
 
     /// <summary>Elementwise <c>x²</c>.</summary>
     public Tensor Square()
     {
-        var y = Unary("Square", static (x, d) => TensorPrimitives.Multiply(x, x, d));
-        var node = Engine.Record(y, "Square", Derivatives.Square, this);
-        if (node is not null) node.Saved = this;
-        return y;
+        return Unary("Square", static (x, d) => TensorPrimitives.Multiply(x, x, d), Derivatives.Square, Keep.Input);
     }
 
     /// <summary>Elementwise <c>xᵖ</c> for a constant exponent.</summary>
@@ -233,38 +224,25 @@ public sealed partial class Tensor
     /// <summary>Elementwise hyperbolic tangent.</summary>
     public Tensor Tanh()
     {
-        var y = Unary("Tanh", TensorPrimitives.Tanh);
-        var node = Engine.Record(y, "Tanh", Derivatives.Tanh, this);
-        if (node is not null) node.Saved = y;
-        return y;
+        return Unary("Tanh", TensorPrimitives.Tanh, Derivatives.Tanh, Keep.Output);
     }
 
     /// <summary>Elementwise logistic sigmoid <c>1 / (1 + e⁻ˣ)</c>.</summary>
     public Tensor Sigmoid()
     {
-        var y = Unary("Sigmoid", TensorPrimitives.Sigmoid);
-        var node = Engine.Record(y, "Sigmoid", Derivatives.Sigmoid, this);
-        if (node is not null) node.Saved = y;
-        return y;
+        return Unary("Sigmoid", TensorPrimitives.Sigmoid, Derivatives.Sigmoid, Keep.Output);
     }
 
     /// <summary>Elementwise <c>max(x, 0)</c>; NaN propagates; the gradient at 0 is 0, as PyTorch.</summary>
     public Tensor Relu()
     {
-        var y = Empty(Shape);
-        ReluOperator.Invoke(Span, y.Span);
-        var node = Engine.Record(y, "Relu", Derivatives.Relu, this);
-        if (node is not null) node.Saved = y;
-        return y;
+        return Unary("Relu", ReluOperator.Invoke, Derivatives.Relu, Keep.Output);
     }
 
     /// <summary>Elementwise GELU, the exact form <c>x·Φ(x) = ½x(1 + erf(x/√2))</c> (PyTorch's default).</summary>
     public Tensor Gelu()
     {
-        var y = Unary("Gelu", GeluOperator.Invoke);
-        var node = Engine.Record(y, "Gelu", Derivatives.Gelu, this);
-        if (node is not null) node.Saved = this;
-        return y;
+        return Unary("Gelu", GeluOperator.Invoke, Derivatives.Gelu, Keep.Input);
     }
 
     /// <summary>Elementwise <c>min(max(x, min), max)</c>; the gradient passes where min ≤ x ≤ max.</summary>
