@@ -2,21 +2,9 @@ namespace Regularize.Lab.Tests;
 
 /// <summary>compare, sweep and lr-find on a tiny synthetic IDX folder (8×8 images, 240 training / 60 test).</summary>
 [NonParallelizable]
-public class TrainingCommandTests
+public class TrainingCommandTests : SyntheticDataTests
 {
-    private TempFolder _data = null!;
-
-    [OneTimeSetUp]
-    public void WriteData()
-    {
-        _data = new TempFolder();
-        SyntheticIdx.Write(_data.Path);
-    }
-
-    [OneTimeTearDown]
-    public void DeleteData() => _data.Dispose();
-
-    private string[] Tiny(params string[] args) => [.. args, "--data", _data.Path, "--hidden", "16", "--batch-size", "32"];
+    private string[] Tiny(params string[] args) => [.. args, "--data", DataPath, "--hidden", "16", "--batch-size", "32"];
 
     [Test]
     public void CompareWritesTablesCsvJsonAndPlots()
@@ -168,7 +156,7 @@ public class TrainingCommandTests
     [Test]
     public void AMissingDataFolderGivesOneLine()
     {
-        var run = LabRun.Of("compare", "--data", Path.Combine(_data.Path, "nope"), "--epochs", "1");
+        var run = LabRun.Of("compare", "--data", Path.Combine(DataPath, "nope"), "--epochs", "1");
         Assert.That(run.ExitCode, Is.Not.EqualTo(0));
         Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.Contain("does not exist"));
@@ -191,7 +179,4 @@ public class TrainingCommandTests
         Assert.That(missing.ErrorLines, Has.Length.EqualTo(1), missing.ToString());
         Assert.That(missing.Error, Does.Contain("train-images-idx3-ubyte"));
     }
-
-    private static string[] WithoutSeconds(string csv) =>
-        File.ReadAllLines(csv).Select(l => l[..l.LastIndexOf(',')]).ToArray();
 }

@@ -12,6 +12,9 @@ internal static class LabApp
     /// <summary>Exit code of a command line that does not parse.</summary>
     public const int UsageError = 2;
 
+    /// <summary>Exit code of a run stopped by Ctrl+C, SIGTERM or its cancellation token (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
     public static Command BuildRoot(LabConsole console)
     {
         // A plain command named as the tool (a RootCommand would take the assembly's name, Regularize.Lab, in help).
@@ -27,8 +30,12 @@ internal static class LabApp
         return root;
     }
 
-    /// <summary>Runs the lab with <paramref name="args"/>; returns the process exit code.</summary>
-    public static int Run(string[] args, LabConsole console)
+    /// <summary>
+    /// Runs the lab with <paramref name="args"/>; returns the process exit code. Cancelling
+    /// <paramref name="cancellationToken"/> (Program does on Ctrl+C and SIGTERM) stops a training command between two
+    /// steps; it then exits with 130.
+    /// </summary>
+    public static int Run(string[] args, LabConsole console, CancellationToken cancellationToken = default)
     {
         if (args.Length == 0) args = ["--help"];
         ParseResult parse;
@@ -50,17 +57,18 @@ internal static class LabApp
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration
+            return parse.InvokeAsync(new InvocationConfiguration
             {
                 Output = console.Output,
                 Error = console.Error,
                 EnableDefaultExceptionHandler = false,
-            });
+                ProcessTerminationTimeout = null, // Program handles the signals and passes them on as the token
+            }, cancellationToken).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
             console.Error.WriteLine("regularize: cancelled");
-            return 130;
+            return Interrupted;
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
@@ -82,7 +90,7 @@ internal static class LabApp
         };
         console.Error.WriteLine($"regularize: {FirstLine(message)}");
         if (Environment.GetEnvironmentVariable("REGULARIZE_DEBUG") == "1") console.Error.WriteLine(e);
-        return Failure;
+        return e is LabException lab ? lab.ExitCode : Failure;
     }
 
     /// <summary>An exception's message without .NET's " (Parameter 'x')" suffix, on one line.</summary>

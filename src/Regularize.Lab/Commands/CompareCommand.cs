@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Regularize.Lab.Cli;
+using Regularize.Data;
 using Regularize.Lab.Output;
 using Regularize.Training;
 using Spectre.Console;
@@ -10,7 +11,9 @@ namespace Regularize.Lab.Commands;
 
 /// <summary>
 /// <c>regularize compare</c>: trains the same MLP with several optimizer variants (same seed, same data order) and
-/// writes a table, per-epoch CSV and JSON, and plots.
+/// writes a table, per-epoch CSV and JSON, and plots. Each variant's checkpoint is saved after every epoch in
+/// <c>checkpoints/</c> under the output folder; <c>--resume</c> continues an interrupted run from them, with the same
+/// results as a run that never stopped.
 /// </summary>
 internal static class CompareCommand
 {
@@ -29,13 +32,19 @@ internal static class CompareCommand
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate for every variant (default: each variant's own)." };
         var wd = new Option<double?>("--weight-decay") { Description = "Weight decay λ for every variant (default: each variant's own)." };
         var parallel = new Option<bool>("--parallel") { Description = "Train the variants at the same time, splitting the threads between them (same results)." };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue an interrupted run from the checkpoints in the output folder (written after every epoch); " +
+                "give the same options as the first run. The results are the same bits as a run that never stopped.",
+        };
         command.Add(variants);
         command.Add(lr);
         command.Add(wd);
         var scaling = VariantOptions.DecayScalingOption();
         command.Add(parallel);
         command.Add(scaling);
-        command.SetAction(parse =>
+        command.Add(resume);
+        command.SetAction((parse, cancellationToken) =>
         {
             var config = common.Read(parse);
             int threads = common.ReadThreads(parse);
@@ -45,8 +54,9 @@ internal static class CompareCommand
             if (wdValue is { } w && !(w >= 0)) throw new LabException($"--weight-decay must be >= 0, was {w}.");
             string output = common.ReadOut(parse);
             var specs = chosen.Select(v => new TrialSpec(v, lrValue ?? v.LearningRate, wdValue ?? v.WeightDecay)).ToArray();
-            Run(console, config, specs, threads, parse.GetValue(parallel), VariantOptions.ReadDecayScaling(parse, scaling), output);
-            return 0;
+            Run(console, config, specs, threads, parse.GetValue(parallel), VariantOptions.ReadDecayScaling(parse, scaling), output,
+                parse.GetValue(resume), cancellationToken);
+            return Task.FromResult(0);
         });
         return command;
     }
@@ -60,45 +70,30 @@ internal static class CompareCommand
     }
 
     private static void Run(LabConsole console, TrainingConfig config, TrialSpec[] specs, int threads, bool parallel,
-        Regularization.DecayScaling scaling, string output)
+        Regularization.DecayScaling scaling, string output, bool resume, CancellationToken cancellationToken)
     {
         var (train, test) = LabData.Load(config.DataFolder);
         console.Line($"Fashion-MNIST from {config.DataFolder}: {train.Count} training / {test.Count} test images; " +
             $"MLP {train.SampleShape.Length}-{string.Join("-", config.Hidden)}-10, {config.Epochs} epochs, batch {config.BatchSize}, seed {config.Seed}, " +
             $"{threads} thread{(threads == 1 ? "" : "s")}{(parallel ? ", variants in parallel" : "")}");
+        var settings = ResultFiles.Settings(config, train.Count, test.Count);
+        var checkpoints = specs.Select(s => new TrialCheckpoint(TrialCheckpoint.PathFor(output, s.Variant.Name),
+            new TrialRecord("compare", settings, s.Variant.Name, s.LearningRate, s.WeightDecay, VariantOptions.Name(scaling), double.NaN, []))).ToArray();
+        if (resume) LoadCheckpoints(console, config, checkpoints);
+
         int batches = (train.Count + config.BatchSize - 1) / config.BatchSize;
         var runs = specs.Select(s => (s.Variant.Name, (double)batches * config.Epochs)).ToArray();
         var results = new TrialResult[specs.Length];
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        RunProgress.Show(console, runs, progress =>
+        try
         {
-            void RunOne(int i, int trialThreads)
-            {
-                var spec = specs[i];
-                results[i] = Trial.Run(spec, config, train, test, trialThreads, trainer =>
-                {
-                    trainer.BatchEnded += (_, e) =>
-                    {
-                        if (e.Batch % 5 == 0 || e.Batch == e.BatchesPerEpoch)
-                            progress.Update(i, e.Step, $"{spec.Variant.Name} epoch {e.Epoch}/{config.Epochs} loss {e.Loss:F3}");
-                    };
-                    trainer.EpochEnded += (_, e) => progress.Line(
-                        $"{spec.Variant.Name,-8} epoch {e.Metrics.Epoch}/{config.Epochs}: train loss {e.Metrics.TrainLoss:F4}, " +
-                        $"test acc {100 * e.Metrics.TestAccuracy:F2}%, ‖θ‖ {e.Metrics.DecayedWeightNorm:F2} ({e.Metrics.Elapsed.TotalSeconds:F1} s)");
-                }, scaling: scaling);
-            }
-
-            if (parallel && specs.Length > 1)
-            {
-                int each = Math.Max(1, threads / specs.Length);
-                Parallel.For(0, specs.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(threads, specs.Length) }, i => RunOne(i, each));
-            }
-            else
-            {
-                for (int i = 0; i < specs.Length; i++) RunOne(i, threads);
-            }
-            return 0;
-        });
+            RunProgress.Show(console, runs, progress => RunAll(progress, config, specs, checkpoints, train, test, threads, parallel, scaling, results, cancellationToken));
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new LabException($"interrupted; every finished epoch is saved in {Path.Combine(output, "checkpoints")}. " +
+                "Run the same command with --resume to continue.", e) { ExitCode = LabApp.Interrupted };
+        }
         clock.Stop();
 
         var files = new List<string>();
@@ -107,6 +102,66 @@ internal static class CompareCommand
         PrintTable(console, results);
         PrintPairs(console, results);
         console.Line($"total {clock.Elapsed.TotalSeconds:F1} s; wrote {files.Count} files to {output}");
+    }
+
+    /// <summary>Reads every variant's checkpoint that exists, before any training, and says where each variant starts.</summary>
+    private static void LoadCheckpoints(LabConsole console, TrainingConfig config, TrialCheckpoint[] checkpoints)
+    {
+        foreach (var c in checkpoints)
+        {
+            string name = c.Trial.Variant;
+            if (!c.Load())
+            {
+                console.Line($"{name,-8} no checkpoint at {c.Path}; training from the start");
+                continue;
+            }
+            var saved = c.Resume!;
+            console.Line(saved.Finished(config.Epochs)
+                ? $"{name,-8} finished in {c.Path} ({saved.History.Count} epochs{(saved.History.Any(m => m.Diverged) ? ", diverged" : "")}); results read back"
+                : $"{name,-8} resuming after epoch {saved.History.Count}/{config.Epochs} from {c.Path}");
+        }
+    }
+
+    private static int RunAll(RunProgress progress, TrainingConfig config, TrialSpec[] specs, TrialCheckpoint[] checkpoints, IDataset train, IDataset test,
+        int threads, bool parallel, Regularization.DecayScaling scaling, TrialResult[] results, CancellationToken cancellationToken)
+    {
+        void RunOne(int i, int trialThreads)
+        {
+            var spec = specs[i];
+            if (checkpoints[i].Resume is { } saved && saved.History.Count > 0)
+            {
+                progress.Update(i, saved.History[^1].Steps, $"{spec.Variant.Name} resumed after epoch {saved.History.Count}/{config.Epochs}");
+            }
+            results[i] = Trial.Run(spec, config, train, test, trialThreads, trainer =>
+            {
+                trainer.BatchEnded += (_, e) =>
+                {
+                    if (e.Batch % 5 == 0 || e.Batch == e.BatchesPerEpoch)
+                        progress.Update(i, e.Step, $"{spec.Variant.Name} epoch {e.Epoch}/{config.Epochs} loss {e.Loss:F3}");
+                };
+                trainer.EpochEnded += (_, e) => progress.Line(
+                    $"{spec.Variant.Name,-8} epoch {e.Metrics.Epoch}/{config.Epochs}: train loss {e.Metrics.TrainLoss:F4}, " +
+                    $"test acc {100 * e.Metrics.TestAccuracy:F2}%, ‖θ‖ {e.Metrics.DecayedWeightNorm:F2} ({e.Metrics.Elapsed.TotalSeconds:F1} s)");
+            }, cancellationToken, scaling, checkpoints[i]);
+        }
+
+        if (parallel && specs.Length > 1)
+        {
+            int each = Math.Max(1, threads / specs.Length);
+            try
+            {
+                Parallel.For(0, specs.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(threads, specs.Length) }, i => RunOne(i, each));
+            }
+            catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is OperationCanceledException))
+            {
+                throw new OperationCanceledException("The run was cancelled.", e, cancellationToken);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < specs.Length; i++) RunOne(i, threads);
+        }
+        return 0;
     }
 
     private static void PrintTable(LabConsole console, TrialResult[] results)
@@ -125,7 +180,7 @@ internal static class CompareCommand
                 (100 * m.TestAccuracy).ToString("F2", CultureInfo.InvariantCulture) + "%",
                 m.DecayedWeightNorm.ToString("F2", CultureInfo.InvariantCulture),
                 m.WeightNorm.ToString("F2", CultureInfo.InvariantCulture),
-                m.TotalElapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s");
+                r.History.Sum(e => e.Elapsed.TotalSeconds).ToString("F1", CultureInfo.InvariantCulture) + " s");
         }
         console.Console.Write(table);
     }

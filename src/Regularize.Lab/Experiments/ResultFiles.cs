@@ -36,6 +36,10 @@ internal static class ResultFiles
     public static EpochRow Row(EpochMetrics m) => new(m.Epoch, m.Steps, m.TrainLoss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy,
         m.WeightNorm, m.DecayedWeightNorm, m.LearningRate, m.WeightDecay, m.Diverged, Math.Round(m.Elapsed.TotalSeconds, 3));
 
+    /// <summary>The metrics of a row read back, with the times given (a row keeps only the epoch's seconds).</summary>
+    public static EpochMetrics Metrics(EpochRow r, TimeSpan elapsed, TimeSpan totalElapsed) => new(r.Epoch, r.Steps, r.TrainLoss, r.TrainAccuracy,
+        r.TestLoss, r.TestAccuracy, r.WeightNorm, r.DecayedWeightNorm, r.LearningRate, r.WeightDecay, elapsed, totalElapsed, r.Diverged);
+
     public static string EpochCsvHeader(string key) =>
         $"{key},epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,weight_norm,decayed_weight_norm,learning_rate,weight_decay,diverged,seconds";
 

@@ -42,11 +42,12 @@ internal static class Trial
     /// Trains the MLP with <paramref name="spec"/> on <paramref name="train"/> and evaluates on <paramref name="test"/> after
     /// every epoch, on the calling thread. <paramref name="threads"/> bounds the threads of the matrix multiply
     /// (<see cref="Parallelism.Limit"/> on this thread) and of the optimizer step; the numbers do not depend on it.
-    /// <paramref name="observe"/> may subscribe to the trainer's events.
+    /// <paramref name="observe"/> may subscribe to the trainer's events. With a <paramref name="checkpoint"/>, the trial
+    /// is saved after every epoch, and continues from <see cref="TrialCheckpoint.Resume"/> when that is set.
     /// </summary>
     public static TrialResult Run(TrialSpec spec, TrainingConfig config, IDataset train, IDataset test, int threads,
         Action<Trainer>? observe = null, CancellationToken cancellationToken = default,
-        Regularization.DecayScaling scaling = Regularization.DecayScaling.LearningRate)
+        Regularization.DecayScaling scaling = Regularization.DecayScaling.LearningRate, TrialCheckpoint? checkpoint = null)
     {
         using var limit = Parallelism.Limit(Math.Max(1, threads));
         var model = Mlp(train.SampleShape.Length, config.Hidden, FashionMnistClasses(train), config.Seed);
@@ -54,9 +55,31 @@ internal static class Trial
         long totalSteps = (long)loader.BatchesPerEpoch * config.Epochs;
         var setup = spec.Variant.Create(model.Parameters(), spec.LearningRate, spec.WeightDecay, totalSteps, threads, scaling);
         var trainer = new Trainer(model, setup.Optimizer, setup.Schedulers) { IsDecayed = Regularization.DecayMask.IsDecayedByDefault };
-        observe?.Invoke(trainer);
         double initialNorm = trainer.WeightNorms().Decayed;
-        var history = trainer.Fit(loader, test, config.Epochs, cancellationToken);
+        var history = new List<EpochMetrics>();
+        if (checkpoint?.Resume is { } saved)
+        {
+            try
+            {
+                trainer.RestoreCheckpoint(saved.Data, loader, checkpoint.Path);
+            }
+            catch (Serialization.CheckpointMismatchException e)
+            {
+                throw new Cli.LabException($"cannot resume from {checkpoint.Path}: {Cli.LabApp.Describe(e)}", e);
+            }
+            initialNorm = saved.InitialDecayedWeightNorm;
+            history.AddRange(saved.History);
+        }
+        observe?.Invoke(trainer);
+        trainer.EpochEnded += (_, e) =>
+        {
+            history.Add(e.Metrics);
+            checkpoint?.Save(trainer, loader, initialNorm, history);
+        };
+        if (!(checkpoint?.Resume?.Finished(config.Epochs) ?? false))
+        {
+            trainer.Fit(loader, test, config.Epochs - trainer.EpochCount, cancellationToken);
+        }
         return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps, initialNorm);
     }
 

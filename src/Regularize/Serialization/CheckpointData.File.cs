@@ -65,7 +65,14 @@ public sealed partial class CheckpointData
             w.WriteEndObject();
             w.WriteEndObject();
         }
-        return (tensors, new Dictionary<string, string> { [MetadataKey] = Encoding.UTF8.GetString(buffer.WrittenSpan) });
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in Metadata ?? [])
+        {
+            CheckMetadataEntry(key, value, nameof(Metadata));
+            metadata.Add(key, value);
+        }
+        metadata.Add(MetadataKey, Encoding.UTF8.GetString(buffer.WrittenSpan));
+        return (tensors, metadata);
     }
 
     private void WriteSchedulers(Utf8JsonWriter w)
@@ -171,6 +178,10 @@ public sealed partial class CheckpointData
             var data = new CheckpointData();
             var expected = data.ParseDocument(doc.RootElement, j);
             data.TakeTensors(file, expected, name);
+            foreach (var (key, value) in file.Metadata)
+            {
+                if (key != MetadataKey) data.Metadata.Add(key, value);
+            }
             return data;
         }
         catch (JsonException e)

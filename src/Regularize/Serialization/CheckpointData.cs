@@ -66,6 +66,14 @@ public sealed partial class CheckpointData
     /// <summary>The generator state (<see cref="Dropout.GetRngState"/>, six words) of each Dropout module, by module path.</summary>
     public Dictionary<string, ulong[]> DropoutRngStates { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The application's own entries (a configuration, a metrics history): strings stored as further safetensors
+    /// metadata entries beside <see cref="MetadataKey"/>, which they may not use. The library stores and returns them
+    /// unread; <see cref="Restore"/> passes them on in <see cref="CheckpointInfo.Metadata"/>, and
+    /// <see cref="Differences"/> does not compare them.
+    /// </summary>
+    public Dictionary<string, string> Metadata { get; set; } = new(StringComparer.Ordinal);
+
     // ------------------------------------------------------------------ capture and restore
 
     /// <summary>Captures the state of live training objects (copies: later training does not change it).</summary>
@@ -75,9 +83,12 @@ public sealed partial class CheckpointData
     /// <param name="schedulers">The schedulers, if any; restored in the same order.</param>
     /// <param name="loader">The data loader, if any.</param>
     /// <param name="plateaus">The plateau schedulers, if any; restored in the same order.</param>
+    /// <param name="metadata">The application's own entries to store (see <see cref="Metadata"/>), if any.</param>
     /// <exception cref="ArgumentOutOfRangeException">The progress has a negative epoch or step.</exception>
+    /// <exception cref="ArgumentException">A metadata entry uses the key <see cref="MetadataKey"/> or has a null value.</exception>
     public static CheckpointData Capture(TrainingProgress progress, Module model, Optimizer? optimizer = null,
-        IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null, IEnumerable<ReduceOnPlateau>? plateaus = null)
+        IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null, IEnumerable<ReduceOnPlateau>? plateaus = null,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckProgress(progress);
@@ -90,6 +101,11 @@ public sealed partial class CheckpointData
             Plateaus = plateaus?.Select(p => p.ExportState()).ToList() ?? [],
             Loader = loader is null ? null : DataLoaderCheckpoint.Capture(loader),
         };
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            CheckMetadataEntry(key, value, nameof(metadata));
+            data.Metadata.Add(key, value);
+        }
         foreach (var (path, dropout) in Dropouts(model)) data.DropoutRngStates[path] = dropout.GetRngState();
         return data;
     }
@@ -161,7 +177,14 @@ public sealed partial class CheckpointData
         weights.Apply();
         foreach (var (dropout, state) in generators) dropout.SetRngState(state);
         if (loader is not null) loader.SetState(Loader!.State);
-        return new CheckpointInfo(Progress, weights.Report, notRestored);
+        return new CheckpointInfo(Progress, weights.Report, notRestored,
+            new Dictionary<string, string>(Metadata ?? [], StringComparer.Ordinal));
+    }
+
+    private static void CheckMetadataEntry(string key, string? value, string argument)
+    {
+        if (key == MetadataKey) throw new ArgumentException($"The metadata key '{MetadataKey}' is the checkpoint's own; choose another.", argument);
+        if (value is null) throw new ArgumentException($"Metadata entry '{key}' is null.", argument);
     }
 
     private static IEnumerable<(string Path, Dropout Dropout)> Dropouts(Module model) =>

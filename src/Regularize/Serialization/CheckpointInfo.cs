@@ -5,4 +5,7 @@ namespace Regularize.Serialization;
 /// <param name="Weights">Which parameters and buffers were loaded and, after a partial load, which were skipped.</param>
 /// <param name="NotRestored">Parts the file holds but that were not restored because no object was given for them
 /// (for example "optimizer" when the optimizer argument is null), and Dropout generators skipped by a partial load.</param>
-public sealed record CheckpointInfo(TrainingProgress Progress, LoadReport Weights, IReadOnlyList<string> NotRestored);
+/// <param name="Metadata">The application's own entries saved with the checkpoint (<see cref="CheckpointData.Metadata"/>);
+/// empty when there were none.</param>
+public sealed record CheckpointInfo(TrainingProgress Progress, LoadReport Weights, IReadOnlyList<string> NotRestored,
+    IReadOnlyDictionary<string, string> Metadata);

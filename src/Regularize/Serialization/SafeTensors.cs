@@ -76,7 +76,8 @@ public static class SafeTensors
         names.Sort((a, b) => a.Utf8.AsSpan().SequenceCompareTo(b.Utf8));
 
         var json = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(json))
+        // Relaxed escaping keeps the header readable (\" rather than \u0022, λ as itself); it is never embedded in HTML.
+        using (var w = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             if (metadata is { Count: > 0 })

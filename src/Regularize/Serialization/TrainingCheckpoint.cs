@@ -31,11 +31,15 @@ public static class TrainingCheckpoint
     /// <param name="schedulers">The schedulers, if any.</param>
     /// <param name="loader">The data loader, if any.</param>
     /// <param name="plateaus">The plateau schedulers, if any.</param>
+    /// <param name="metadata">The application's own strings to store with the checkpoint (a configuration, a metrics
+    /// history), if any; <see cref="Load"/> returns them in <see cref="CheckpointInfo.Metadata"/>.</param>
+    /// <exception cref="ArgumentException">A metadata entry uses the key <see cref="CheckpointData.MetadataKey"/> or has a null value.</exception>
     public static void Save(string path, TrainingProgress progress, Module model, Optimizer? optimizer,
-        IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null, IEnumerable<ReduceOnPlateau>? plateaus = null)
+        IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null, IEnumerable<ReduceOnPlateau>? plateaus = null,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        CheckpointData.Capture(progress, model, optimizer, schedulers, loader, plateaus).Write(path);
+        CheckpointData.Capture(progress, model, optimizer, schedulers, loader, plateaus, metadata).Write(path);
     }
 
     /// <summary>

@@ -8,8 +8,9 @@ namespace Regularize.Training;
 /// epoch. The learning rate and weight decay are the values of parameter group 0 used by the epoch's last step.
 /// Everything except the two times is a function of the seeds and the data only.
 /// </remarks>
-/// <param name="Epoch">The epoch, counting from 1.</param>
-/// <param name="Steps">Optimizer steps taken since the start of <see cref="Trainer.Fit"/>, at the end of this epoch.</param>
+/// <param name="Epoch">The epoch, counting from 1 (on from a resumed checkpoint's epoch).</param>
+/// <param name="Steps">Optimizer steps taken at the end of this epoch (<see cref="Trainer.StepCount"/>, which counts
+/// the steps before a resumed checkpoint too).</param>
 /// <param name="TrainLoss">Mean training loss over the epoch.</param>
 /// <param name="TrainAccuracy">Fraction of training examples classified correctly during the epoch, in [0, 1].</param>
 /// <param name="TestLoss">Mean loss on the test set, or NaN without a test set.</param>

@@ -5,6 +5,7 @@ using Regularize.Nn;
 using Regularize.Optimizers;
 using Regularize.Regularization;
 using Regularize.Schedules;
+using Regularize.Serialization;
 using Regularize.Tensors;
 
 namespace Regularize.Training;
@@ -31,6 +32,14 @@ public delegate Tensor LossFunction(Tensor logits, int[] labels);
 /// <see cref="EvaluationBatchSize"/> in index order; the model is back in training mode afterwards.</para>
 /// <para><b>Determinism.</b> The loop adds no randomness of its own: with the same initial weights and the same
 /// loader seed a run gives the same numbers (times aside), whatever thread runs it.</para>
+/// <para><b>Checkpoints.</b> <see cref="SaveCheckpoint"/> and <see cref="LoadCheckpoint"/> save and restore the
+/// model, the optimizer, the schedulers, the data loader and the trainer's epoch and step counters, so that a run
+/// interrupted after an epoch and resumed in a new process gives the same bits as one that never stopped:</para>
+/// <code>
+/// trainer.EpochEnded += (_, e) => trainer.SaveCheckpoint("run.ckpt", loader);
+/// if (File.Exists("run.ckpt")) trainer.LoadCheckpoint("run.ckpt", loader);
+/// trainer.Fit(loader, test, epochs - trainer.EpochCount);     // epochs are numbered on from the checkpoint
+/// </code>
 /// <para><b>Divergence.</b> When a batch's loss is not finite, or the optimizer refuses a non-finite gradient
 /// (<see cref="NonFiniteGradientException"/>), the step is skipped, the epoch is ended and evaluated, its metrics are
 /// marked <see cref="EpochMetrics.Diverged"/>, and <see cref="Fit"/> returns.</para>
@@ -45,6 +54,8 @@ public sealed class Trainer
     private readonly Action _zeroGrad;
     private readonly Scheduler[] _schedulers;
     private readonly LossFunction _loss;
+    private readonly Module? _model;
+    private readonly Optimizer? _optimizer;
     private DataLoader? _evaluationLoader;
     private int _evaluationBatchSize = 1000;
 
@@ -59,6 +70,8 @@ public sealed class Trainer
             model.Parameters().ToList(), (optimizer ?? throw new ArgumentNullException(nameof(optimizer))).ParameterGroups,
             optimizer.Step, () => optimizer.ZeroGrad(), schedulers, loss)
     {
+        _model = model;
+        _optimizer = optimizer;
     }
 
     internal Trainer(Func<Tensor, Tensor> forward, Action<bool> setTraining, IReadOnlyList<Parameter> parameters,
@@ -113,12 +126,85 @@ public sealed class Trainer
         }
     }
 
-    /// <summary>Optimizer steps taken by this trainer so far.</summary>
+    /// <summary>Optimizer steps taken so far, counting those before the checkpoint a run resumed from.</summary>
     public long StepCount { get; private set; }
 
     /// <summary>
-    /// Trains for <paramref name="epochs"/> passes over <paramref name="train"/>, evaluating on
-    /// <paramref name="test"/> after each.
+    /// Epochs finished so far, counting those before the checkpoint a run resumed from. The next
+    /// <see cref="Fit"/> numbers its first epoch <c>EpochCount + 1</c>.
+    /// </summary>
+    public int EpochCount { get; private set; }
+
+    /// <summary>The epoch and step counters, as a checkpoint records them.</summary>
+    public TrainingProgress Progress => new(EpochCount, StepCount);
+
+    /// <summary>
+    /// Saves a training checkpoint (<see cref="TrainingCheckpoint.Save"/>) of the model, the optimizer, the
+    /// schedulers, <paramref name="loader"/> and <see cref="Progress"/>, atomically. Call it between steps, usually
+    /// from <see cref="EpochEnded"/>.
+    /// </summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="loader">The training data loader, whose position and generator are saved; null to leave it out.</param>
+    /// <param name="metadata">The application's own strings to store with the checkpoint, if any.</param>
+    /// <exception cref="InvalidOperationException">The trainer was not built from a <see cref="Module"/> and an <see cref="Optimizer"/>.</exception>
+    public void SaveCheckpoint(string path, DataLoader? loader = null, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var (model, optimizer) = CheckpointObjects();
+        TrainingCheckpoint.Save(path, Progress, model, optimizer, _schedulers, loader, metadata: metadata);
+    }
+
+    /// <summary>
+    /// Restores a checkpoint written by <see cref="SaveCheckpoint"/> into the model, the optimizer, the schedulers and
+    /// <paramref name="loader"/>, which must be configured as the saved ones were, and sets <see cref="EpochCount"/> and
+    /// <see cref="StepCount"/> to the recorded progress. When the file does not fit, nothing is changed.
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="loader">The training data loader to restore; null to leave it.</param>
+    /// <returns>What was restored, with the saved metadata.</returns>
+    /// <exception cref="InvalidOperationException">The trainer was not built from a <see cref="Module"/> and an <see cref="Optimizer"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is damaged or not a checkpoint.</exception>
+    /// <exception cref="CheckpointMismatchException">The file does not fit the objects; nothing was changed.</exception>
+    public CheckpointInfo LoadCheckpoint(string path, DataLoader? loader = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        CheckpointObjects();
+        return RestoreCheckpoint(CheckpointData.Read(path), loader, path);
+    }
+
+    /// <summary>
+    /// <see cref="LoadCheckpoint"/> from a checkpoint already read (<see cref="CheckpointData.Read(string, long)"/>),
+    /// for callers that look at its metadata before restoring.
+    /// </summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <param name="loader">The training data loader to restore; null to leave it.</param>
+    /// <param name="source">What the checkpoint came from, for messages.</param>
+    /// <returns>What was restored, with the saved metadata.</returns>
+    /// <exception cref="InvalidOperationException">The trainer was not built from a <see cref="Module"/> and an <see cref="Optimizer"/>.</exception>
+    /// <exception cref="CheckpointMismatchException">The checkpoint does not fit the objects, or its epoch is beyond
+    /// <see cref="int.MaxValue"/>; nothing was changed.</exception>
+    public CheckpointInfo RestoreCheckpoint(CheckpointData checkpoint, DataLoader? loader = null, string source = "checkpoint")
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(source);
+        var (model, optimizer) = CheckpointObjects();
+        if (checkpoint.Progress.Epoch > int.MaxValue)
+        {
+            throw new CheckpointMismatchException(source, [$"progress.epoch is {checkpoint.Progress.Epoch}, more than a trainer counts"]);
+        }
+        var info = checkpoint.Restore(model, optimizer, _schedulers, loader, source: source);
+        EpochCount = (int)info.Progress.Epoch;
+        StepCount = info.Progress.Step;
+        return info;
+    }
+
+    private (Module Model, Optimizer Optimizer) CheckpointObjects() => _model is not null && _optimizer is not null
+        ? (_model, _optimizer)
+        : throw new InvalidOperationException("Checkpoints need a trainer built from a Module and an Optimizer.");
+
+    /// <summary>
+    /// Trains for <paramref name="epochs"/> more passes over <paramref name="train"/>, evaluating on
+    /// <paramref name="test"/> after each. Epochs are numbered on from <see cref="EpochCount"/>.
     /// </summary>
     /// <param name="train">The training batches; its seed fixes the order.</param>
     /// <param name="test">The test set, or null to skip evaluation (test figures are then NaN).</param>
@@ -131,13 +217,14 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
+        int first = EpochCount + 1, last = checked(EpochCount + epochs);
         var history = new List<EpochMetrics>(epochs);
         var total = Stopwatch.StartNew();
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        for (int epoch = first; epoch <= last; epoch++)
         {
             var clock = Stopwatch.StartNew();
             int batches = train.BatchesPerEpoch;
-            EpochStarted?.Invoke(this, new EpochStartedEventArgs(epoch, epochs, batches));
+            EpochStarted?.Invoke(this, new EpochStartedEventArgs(epoch, last, batches));
             _setTraining(true);
             double lossSum = 0;
             long correct = 0, seen = 0;
@@ -197,6 +284,7 @@ public sealed class Trainer
                 evaluation.Loss, evaluation.Accuracy, all, decayed, learningRate, weightDecay,
                 clock.Elapsed, total.Elapsed, diverged);
             history.Add(metrics);
+            EpochCount = epoch;
             EpochEnded?.Invoke(this, new EpochEndedEventArgs(metrics));
             if (diverged) break;
         }

@@ -1,15 +1,15 @@
 namespace Regularize.Training;
 
 /// <summary>Raised by <see cref="Trainer"/> before the first batch of an epoch.</summary>
-/// <param name="epoch">The epoch, counting from 1.</param>
-/// <param name="epochs">The number of epochs of the run.</param>
+/// <param name="epoch">The epoch, counting from 1 (on from a resumed checkpoint's epoch).</param>
+/// <param name="epochs">The number of the last epoch this <see cref="Trainer.Fit"/> will run.</param>
 /// <param name="batchesPerEpoch">The number of batches the epoch will have.</param>
 public sealed class EpochStartedEventArgs(int epoch, int epochs, int batchesPerEpoch) : EventArgs
 {
-    /// <summary>The epoch, counting from 1.</summary>
+    /// <summary>The epoch, counting from 1 (on from a resumed checkpoint's epoch).</summary>
     public int Epoch { get; } = epoch;
 
-    /// <summary>The number of epochs of the run.</summary>
+    /// <summary>The number of the last epoch this <see cref="Trainer.Fit"/> will run.</summary>
     public int Epochs { get; } = epochs;
 
     /// <summary>The number of batches the epoch will have.</summary>
@@ -20,7 +20,7 @@ public sealed class EpochStartedEventArgs(int epoch, int epochs, int batchesPerE
 /// <param name="epoch">The epoch, counting from 1.</param>
 /// <param name="batch">The batch within the epoch, counting from 1.</param>
 /// <param name="batchesPerEpoch">The number of batches per epoch.</param>
-/// <param name="step">Optimizer steps taken so far in the run, this one included.</param>
+/// <param name="step">Optimizer steps taken so far (<see cref="Trainer.StepCount"/>), this one included.</param>
 /// <param name="loss">The batch's training loss.</param>
 /// <param name="count">The number of examples in the batch.</param>
 public sealed class BatchEndedEventArgs(int epoch, int batch, int batchesPerEpoch, long step, double loss, int count) : EventArgs
@@ -34,7 +34,7 @@ public sealed class BatchEndedEventArgs(int epoch, int batch, int batchesPerEpoc
     /// <summary>The number of batches per epoch.</summary>
     public int BatchesPerEpoch { get; } = batchesPerEpoch;
 
-    /// <summary>Optimizer steps taken so far in the run, this one included.</summary>
+    /// <summary>Optimizer steps taken so far (<see cref="Trainer.StepCount"/>), this one included.</summary>
     public long Step { get; } = step;
 
     /// <summary>The batch's training loss (the value before the step).</summary>

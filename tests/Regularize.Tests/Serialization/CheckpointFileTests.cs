@@ -89,6 +89,34 @@ public class CheckpointFileTests
     }
 
     [Test]
+    public void TheApplicationsMetadataIsStoredBesideTheDocumentAndComesBackOnLoad()
+    {
+        var rig = Advanced();
+        var extra = new Dictionary<string, string> { ["app.history"] = "[0.5, 0.25]", ["app.note"] = "λ = 1e-3" };
+        string path = Path.Combine(_dir, "m.ckpt");
+        TrainingCheckpoint.Save(path, new TrainingProgress(0, 2), rig.Model, rig.Optimizer, [rig.Lr], rig.Loader, [rig.Plateau], extra);
+
+        Assert.That(SafeTensors.Read(path).Metadata.Keys, Is.EquivalentTo(new[] { CheckpointData.MetadataKey, "app.history", "app.note" }),
+            "plain safetensors metadata entries, readable by any safetensors tool");
+        var data = CheckpointData.Read(path);
+        Assert.That(data.Metadata, Is.EquivalentTo(extra));
+        var info = new CheckpointRig(5).Load(path);
+        Assert.That(info.Metadata, Is.EquivalentTo(extra));
+
+        var without = CheckpointData.Read(path);
+        without.Metadata.Clear();
+        Assert.That(without.Differences(data), Is.Empty, "Differences compares the training state, not the application's strings");
+        Assert.That(Bytes(CheckpointData.Read(new MemoryStream(Bytes(data)), "mem")), Is.EqualTo(Bytes(data)));
+
+        var reserved = new Dictionary<string, string> { [CheckpointData.MetadataKey] = "{}" };
+        var e = Assert.Throws<ArgumentException>(() => CheckpointData.Capture(new TrainingProgress(0, 2), rig.Model, metadata: reserved))!;
+        Assert.That(e.Message, Does.Contain(CheckpointData.MetadataKey));
+        data.Metadata[CheckpointData.MetadataKey] = "{}";
+        Assert.Throws<ArgumentException>(() => data.Write(Path.Combine(_dir, "n.ckpt")));
+        Assert.That(File.Exists(Path.Combine(_dir, "n.ckpt")), Is.False);
+    }
+
+    [Test]
     public void TensorsOfEveryRankAndSpecialValuesRoundTripBitForBit()
     {
         float nanWithPayload = BitConverter.Int32BitsToSingle(0x7FC0_1234);
