@@ -1,3 +1,4 @@
+using Regularize.Lab.Experiments;
 using Regularize.Serialization;
 
 namespace Regularize.Lab.Tests;

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Regularize.Lab.Cli;
 using Regularize.Data;
+using Regularize.Lab.Cli;
+using Regularize.Lab.Experiments;
 using Regularize.Lab.Output;
-using Regularize.Training;
 using Spectre.Console;
 
 namespace Regularize.Lab.Commands;

@@ -3,21 +3,13 @@ using System.Globalization;
 using System.Text;
 using Regularize.Data;
 using Regularize.Lab.Cli;
+using Regularize.Lab.Experiments;
 using Regularize.Lab.Output;
-using Regularize.Nn;
 using Regularize.Schedules;
 using Regularize.Tensors;
 using Regularize.Training;
 
 namespace Regularize.Lab.Commands;
-
-/// <summary>One batch of the range test.</summary>
-internal sealed record LrFindPoint(int Step, double LearningRate, double Loss, double SmoothedLoss);
-
-/// <summary>The JSON written by <c>lr-find</c>.</summary>
-internal sealed record LrFindReport(string Command, string Optimizer, double WeightDecay, double Start, double End, int Steps,
-    double Smoothing, double DivergenceFactor, int BatchSize, int[] Hidden, ulong Seed, bool Diverged,
-    double SteepestLearningRate, double MinLossLearningRate, double Suggestion, string SuggestionRule, List<LrFindPoint> Points);
 
 /// <summary>
 /// <c>regularize lr-find</c>: the learning-rate range test (Smith; fastai's lr_find). The learning rate grows exponentially

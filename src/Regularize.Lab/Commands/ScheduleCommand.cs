@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Regularize.Lab.Cli;
+using Regularize.Lab.Experiments;
 using Regularize.Lab.Output;
 using Regularize.Schedules;
 

@@ -4,34 +4,11 @@ using System.Text;
 using System.Text.Json;
 using Regularize.Data;
 using Regularize.Lab.Cli;
+using Regularize.Lab.Experiments;
 using Regularize.Lab.Output;
 using Spectre.Console;
 
 namespace Regularize.Lab.Commands;
-
-/// <summary>One finished trial of a sweep.</summary>
-internal sealed record SweepTrial(int Index, double LearningRate, double WeightDecay, double TrainLoss, double TestLoss,
-    double TestAccuracy, double TestError, double DecayedWeightNorm, bool Diverged, double Seconds);
-
-/// <summary>What defines a grid: two result files can be merged only when these agree.</summary>
-internal sealed record SweepGrid(string Optimizer, string DecayScaling, double[] LearningRates, double[] WeightDecays,
-    int Epochs, int BatchSize, int[] Hidden, ulong Seed, int TrainExamples, int TestExamples, string DataFingerprint)
-{
-    public int TrialCount => LearningRates.Length * WeightDecays.Length;
-
-    public string Describe() =>
-        $"{Optimizer} ({DecayScaling} decay scaling), lr {Lists.Format(LearningRates)} × λ {Lists.Format(WeightDecays)}, " +
-        $"{Epochs} epochs, batch {BatchSize}, MLP {string.Join("-", Hidden)}, seed {Seed}, data {TrainExamples}/{TestExamples} ({DataFingerprint})";
-
-    public bool SameAs(SweepGrid other) =>
-        Optimizer == other.Optimizer && DecayScaling == other.DecayScaling && LearningRates.SequenceEqual(other.LearningRates)
-        && WeightDecays.SequenceEqual(other.WeightDecays) && Epochs == other.Epochs && BatchSize == other.BatchSize
-        && Hidden.SequenceEqual(other.Hidden) && Seed == other.Seed && TrainExamples == other.TrainExamples
-        && TestExamples == other.TestExamples && DataFingerprint == other.DataFingerprint;
-}
-
-/// <summary>A sweep result file: the whole grid, or one shard's part of it.</summary>
-internal sealed record SweepReport(string Command, int FormatVersion, SweepGrid Grid, int ShardIndex, int ShardCount, List<SweepTrial> Trials);
 
 /// <summary>
 /// <c>regularize sweep</c>: a learning rate × weight decay grid for one optimizer, trials in parallel, drawn as a heatmap of

@@ -1,7 +1,7 @@
 using Regularize.Data;
 using Regularize.Lab.Cli;
 
-namespace Regularize.Lab;
+namespace Regularize.Lab.Experiments;
 
 /// <summary>Finds and loads the Fashion-MNIST folder the lab trains on.</summary>
 internal static class LabData

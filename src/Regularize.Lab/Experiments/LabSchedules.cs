@@ -1,6 +1,6 @@
 using Regularize.Schedules;
 
-namespace Regularize.Lab;
+namespace Regularize.Lab.Experiments;
 
 /// <summary>Schedules the lab builds from a few numbers.</summary>
 internal static class LabSchedules

@@ -1,7 +1,7 @@
 using Regularize.Serialization;
 using Regularize.Training;
 
-namespace Regularize.Lab;
+namespace Regularize.Lab.Experiments;
 
 /// <summary>A trial's state read from its checkpoint: the training state, the initial weight norm and the epochs so far.</summary>
 internal sealed record SavedTrial(CheckpointData Data, double InitialDecayedWeightNorm, IReadOnlyList<EpochMetrics> History)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Regularize.Lab.Cli;
 
-namespace Regularize.Lab;
+namespace Regularize.Lab.Experiments;
 
 /// <summary>The options every training command takes, and their checks.</summary>
 internal sealed class TrainingOptions

@@ -3,22 +3,7 @@ using Regularize.Nn;
 using Regularize.Tensors;
 using Regularize.Training;
 
-namespace Regularize.Lab;
-
-/// <summary>What every run of a command shares: the data, the model shape, the length of training and the seed.</summary>
-internal sealed record TrainingConfig(string DataFolder, int Epochs, int BatchSize, int[] Hidden, ulong Seed);
-
-/// <summary>One training run: a variant with its learning rate and weight decay.</summary>
-internal sealed record TrialSpec(Variant Variant, double LearningRate, double WeightDecay);
-
-/// <summary>A finished run.</summary>
-internal sealed record TrialResult(TrialSpec Spec, string Description, IReadOnlyList<EpochMetrics> History, int BatchesPerEpoch, long TotalSteps,
-    double InitialDecayedWeightNorm)
-{
-    public EpochMetrics Final => History[^1];
-
-    public bool Diverged => History.Any(m => m.Diverged);
-}
+namespace Regularize.Lab.Experiments;
 
 /// <summary>Builds the lab's model and runs one trial.</summary>
 internal static class Trial

@@ -6,7 +6,7 @@ using Regularize.Lab.Output;
 using Regularize.Serialization;
 using Regularize.Training;
 
-namespace Regularize.Lab;
+namespace Regularize.Lab.Experiments;
 
 /// <summary>
 /// A trial's checkpoint file: the training checkpoint after the trial's last finished epoch (model, optimizer,

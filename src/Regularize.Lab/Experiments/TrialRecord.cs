@@ -1,6 +1,6 @@
 using Regularize.Lab.Output;
 
-namespace Regularize.Lab;
+namespace Regularize.Lab.Experiments;
 
 /// <summary>
 /// What the lab stores beside a trial's training checkpoint (as JSON in the metadata entry

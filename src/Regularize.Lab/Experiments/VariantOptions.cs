@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Regularize.Regularization;
 
-namespace Regularize.Lab;
+namespace Regularize.Lab.Experiments;
 
 /// <summary>The <c>--decay-scaling</c> option of the decoupled variants.</summary>
 internal static class VariantOptions

@@ -2,9 +2,6 @@ using Regularize.Tensors;
 
 namespace Regularize.Autograd;
 
-/// <summary>The derivative rule of one primitive: given dL/d(output), add each input's share via <see cref="Node.Propagate"/>.</summary>
-internal delegate void BackwardRule(Node node, Tensor gradOutput);
-
 /// <summary>
 /// One recorded operation: the rule that differentiates it, its inputs, and what the rule needs from the forward pass.
 /// The graph is the web of nodes reachable from a result through <see cref="Inputs"/>; <see cref="Engine"/> walks it.

@@ -5,36 +5,6 @@ using Regularize.Tensors;
 
 namespace Regularize.Data;
 
-/// <summary>The element types of the IDX format that Regularize reads.</summary>
-public enum IdxElementType : byte
-{
-    /// <summary>Type code 0x08: one unsigned byte per element (MNIST, Fashion-MNIST).</summary>
-    UnsignedByte = 0x08,
-}
-
-/// <summary>The content of an IDX file: its dimensions and its elements in row-major order.</summary>
-public sealed class IdxArray
-{
-    internal IdxArray(string source, Shape shape, byte[] data)
-    {
-        Source = source;
-        Shape = shape;
-        Data = data;
-    }
-
-    /// <summary>The path or name the array was read from, as used in error messages.</summary>
-    public string Source { get; }
-
-    /// <summary>The dimensions from the file's header, outermost first (for images: count, rows, columns).</summary>
-    public Shape Shape { get; }
-
-    /// <summary>The element type; always <see cref="IdxElementType.UnsignedByte"/> for now.</summary>
-    public IdxElementType ElementType => IdxElementType.UnsignedByte;
-
-    /// <summary>The elements in row-major order; its length is the product of <see cref="Shape"/>.</summary>
-    public byte[] Data { get; }
-}
-
 /// <summary>
 /// Reads the IDX format of MNIST and Fashion-MNIST: a 4-byte magic number <c>00 00 type rank</c>,
 /// <c>rank</c> big-endian 32-bit dimensions, then the elements in row-major order.

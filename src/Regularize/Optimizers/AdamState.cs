@@ -32,12 +32,3 @@ public sealed class AdamState
     /// <summary>AMSGrad's running maximum of v (PyTorch's <c>max_exp_avg_sq</c>); null without AMSGrad.</summary>
     public Tensor? VMax { get; internal set; }
 }
-
-/// <summary>The state SGD and SgdW keep for one parameter.</summary>
-public sealed class SgdState
-{
-    internal SgdState() { }
-
-    /// <summary>The momentum buffer b, in gradient units; null until the first step with momentum seeds it with the gradient.</summary>
-    public Tensor? MomentumBuffer { get; internal set; }
-}

@@ -10,11 +10,6 @@ using Regularize.Tensors;
 
 namespace Regularize.Training;
 
-/// <summary>A loss of logits <c>[N, C]</c> against N class labels, reduced to a scalar mean.</summary>
-/// <param name="logits">The model's output for a batch.</param>
-/// <param name="labels">The batch's labels.</param>
-public delegate Tensor LossFunction(Tensor logits, int[] labels);
-
 /// <summary>
 /// A small fit loop for classifiers: epochs of mini-batches, an evaluation on a test set after each epoch, and
 /// per-epoch <see cref="EpochMetrics"/>. Events report progress.

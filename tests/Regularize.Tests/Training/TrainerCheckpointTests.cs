@@ -1,8 +1,5 @@
 using Regularize.Data;
-using Regularize.Optimizers;
-using Regularize.Schedules;
 using Regularize.Serialization;
-using Regularize.Tensors;
 using Regularize.Tests.Serialization;
 using Regularize.Training;
 

@@ -2,22 +2,10 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Regularize.Lab.Experiments;
 using Regularize.Training;
 
 namespace Regularize.Lab.Output;
-
-/// <summary>Settings shared by the result files.</summary>
-internal sealed record RunSettings(string Data, int TrainExamples, int TestExamples, int Epochs, int BatchSize, int[] Hidden, ulong Seed);
-
-/// <summary>One epoch in a result file.</summary>
-internal sealed record EpochRow(int Epoch, long Steps, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy,
-    double WeightNorm, double DecayedWeightNorm, double LearningRate, double WeightDecay, bool Diverged, double Seconds);
-
-/// <summary>One variant of <c>compare</c>.</summary>
-internal sealed record VariantReport(string Name, string Title, string Description, double LearningRate, double WeightDecay, bool Diverged, List<EpochRow> Epochs);
-
-/// <summary>The JSON written by <c>compare</c>.</summary>
-internal sealed record CompareReport(string Command, RunSettings Settings, string DecayScaling, List<VariantReport> Variants);
 
 /// <summary>CSV and JSON helpers. Numbers are written with the invariant culture and round-trip precision.</summary>
 internal static class ResultFiles

@@ -3,10 +3,7 @@ using Regularize.Optimizers;
 using Regularize.Regularization;
 using Regularize.Schedules;
 
-namespace Regularize.Lab;
-
-/// <summary>An optimizer with its schedules, built for one run.</summary>
-internal sealed record OptimizerSetup(Optimizer Optimizer, IReadOnlyList<Scheduler> Schedulers, ISchedule LearningRate, string Description);
+namespace Regularize.Lab.Experiments;
 
 /// <summary>
 /// The optimizer variants the lab compares. Each pairs an update rule with a place for weight decay (coupled L2 in the

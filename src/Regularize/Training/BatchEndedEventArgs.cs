@@ -1,21 +1,5 @@
 namespace Regularize.Training;
 
-/// <summary>Raised by <see cref="Trainer"/> before the first batch of an epoch.</summary>
-/// <param name="epoch">The epoch, counting from 1 (on from a resumed checkpoint's epoch).</param>
-/// <param name="epochs">The number of the last epoch this <see cref="Trainer.Fit"/> will run.</param>
-/// <param name="batchesPerEpoch">The number of batches the epoch will have.</param>
-public sealed class EpochStartedEventArgs(int epoch, int epochs, int batchesPerEpoch) : EventArgs
-{
-    /// <summary>The epoch, counting from 1 (on from a resumed checkpoint's epoch).</summary>
-    public int Epoch { get; } = epoch;
-
-    /// <summary>The number of the last epoch this <see cref="Trainer.Fit"/> will run.</summary>
-    public int Epochs { get; } = epochs;
-
-    /// <summary>The number of batches the epoch will have.</summary>
-    public int BatchesPerEpoch { get; } = batchesPerEpoch;
-}
-
 /// <summary>Raised by <see cref="Trainer"/> after each optimizer step (and after the schedulers advanced).</summary>
 /// <param name="epoch">The epoch, counting from 1.</param>
 /// <param name="batch">The batch within the epoch, counting from 1.</param>
@@ -42,12 +26,4 @@ public sealed class BatchEndedEventArgs(int epoch, int batch, int batchesPerEpoc
 
     /// <summary>The number of examples in the batch.</summary>
     public int Count { get; } = count;
-}
-
-/// <summary>Raised by <see cref="Trainer"/> when an epoch, its evaluation included, is over.</summary>
-/// <param name="metrics">What the epoch measured.</param>
-public sealed class EpochEndedEventArgs(EpochMetrics metrics) : EventArgs
-{
-    /// <summary>What the epoch measured.</summary>
-    public EpochMetrics Metrics { get; } = metrics;
 }
