@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace Regularize.Lab.Tests;
 
 /// <summary>compare, sweep and lr-find on a tiny synthetic IDX folder (8×8 images, 240 training / 60 test).</summary>
@@ -52,6 +53,37 @@ public class TrainingCommandTests : SyntheticDataTests
         double coupled = double.Parse(rows[0][8], System.Globalization.CultureInfo.InvariantCulture);
         double decoupled = double.Parse(rows[1][8], System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(coupled, Is.LessThan(decoupled), "with momentum 0.9, coupled L2 shrinks the weights harder at the same λ");
+    }
+
+    [Test]
+    public void ProximalL1LeavesExactZerosWhereL2LeavesNone()
+    {
+        using var temp = new TempFolder();
+        var run = LabRun.Of(Tiny("compare", "--epochs", "2", "--out", temp.Path, "--variants", "sgd-l2,sgd-l1", "--weight-decay", "0.05"));
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.Output, Does.Contain("zeros").And.Contain("λ₁ 0.05"));
+        var variants = JsonNode.Parse(File.ReadAllText(temp["compare.json"]))!["variants"]!.AsArray();
+        long Zeros(int v) => variants[v]!["layers"]!.AsArray().Sum(l => (long)l!["zeros"]!);
+        double L1(int v, int layer) => (double)variants[v]!["layers"]![layer]!["l1"]!;
+        Assert.That(Zeros(0), Is.EqualTo(0), "L2 shrinks weights in proportion: none lands on zero");
+        Assert.That(Zeros(1), Is.GreaterThan(0), "the soft threshold sets weights below lr·λ₁ to exactly zero");
+        Assert.That(L1(1, 0), Is.EqualTo(0.05));
+        Assert.That((double)variants[1]!["layers"]![0]!["weightDecay"]!, Is.EqualTo(0), "the L1 variant has no weight decay");
+    }
+
+    [Test]
+    public void EachLayerCanHaveItsOwnDecay()
+    {
+        using var temp = new TempFolder();
+        var run = LabRun.Of(Tiny("compare", "--epochs", "1", "--out", temp.Path, "--variants", "adamw,adamw-layers", "--weight-decay", "0.2"));
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        var variants = JsonNode.Parse(File.ReadAllText(temp["compare.json"]))!["variants"]!.AsArray();
+        double[] Lambdas(int v) => variants[v]!["layers"]!.AsArray().Select(l => (double)l!["weightDecay"]!).ToArray();
+        Assert.That(Lambdas(0), Is.EqualTo(new[] { 0.2, 0.2 }), "one hidden layer: two weight matrices");
+        Assert.That(Lambdas(1), Is.EqualTo(new[] { 0.02, 2.0 }).Within(1e-15), "λ/10 on the first layer, 10·λ on the last");
+        double Norm(int v, int layer) => (double)variants[v]!["layers"]![layer]!["norm"]!;
+        Assert.That(Norm(1, 1), Is.LessThan(Norm(0, 1)), "10·λ on the last layer shrinks it more");
+        Assert.That(Norm(1, 0), Is.GreaterThan(Norm(0, 0)), "λ/10 on the first layer shrinks it less");
     }
 
     [Test]

@@ -25,9 +25,9 @@ internal static class CompareCommand
         var common = new TrainingOptions(command, DefaultEpochs, Path.Combine("lab-output", "compare"));
         var variants = new Option<string[]>("--variants")
         {
-            Description = $"Variants to train, comma-separated: {string.Join(", ", Variant.Names)}.",
+            Description = $"Variants to train, comma-separated: {string.Join(", ", Variant.Names)} (default: {string.Join(",", Variant.DefaultNames)}).",
             CustomParser = Lists.Words,
-            DefaultValueFactory = _ => Variant.Names.ToArray(),
+            DefaultValueFactory = _ => Variant.DefaultNames.ToArray(),
         };
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate for every variant (default: each variant's own)." };
         var wd = new Option<double?>("--weight-decay") { Description = "Weight decay λ for every variant (default: each variant's own)." };
@@ -100,6 +100,7 @@ internal static class CompareCommand
         files.AddRange(WriteFiles(output, config, train.Count, test.Count, results, scaling));
         files.AddRange(Plot(output, config, results, scaling));
         PrintTable(console, results);
+        PrintLayers(console, results);
         PrintPairs(console, results);
         console.Line($"total {clock.Elapsed.TotalSeconds:F1} s; wrote {files.Count} files to {output}");
     }
@@ -166,24 +167,57 @@ internal static class CompareCommand
 
     private static void PrintTable(LabConsole console, TrialResult[] results)
     {
+        // The zeros column matters only where an L1 step can leave exact zeros.
+        bool zeros = results.Any(r => r.Spec.Variant.IsL1);
         var table = new Table().Border(TableBorder.Rounded).Title("coupled L2 (*-l2) vs decoupled weight decay (*w)");
-        table.AddColumns("variant", "lr", "λ", "train loss", "test loss", "test acc", "‖θ‖ decayed", "‖θ‖ all", "time");
-        for (int i = 1; i < 9; i++) table.Columns[i].RightAligned();
+        table.AddColumns("variant", "lr", "λ", "train loss", "test loss", "test acc", "‖θ‖ decayed", "‖θ‖ all");
+        if (zeros) table.AddColumn("zeros");
+        table.AddColumn("time");
+        for (int i = 1; i < table.Columns.Count; i++) table.Columns[i].RightAligned();
         foreach (var r in results)
         {
             var m = r.Final;
-            table.AddRow(
+            var cells = new List<string>
+            {
                 Markup.Escape(r.Spec.Variant.Name + (r.Diverged ? " (diverged)" : "")),
-                G(r.Spec.LearningRate), G(r.Spec.WeightDecay),
+                G(r.Spec.LearningRate), (r.Spec.Variant.IsL1 ? "λ₁ " : "") + G(r.Spec.WeightDecay),
                 m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
                 m.TestLoss.ToString("F4", CultureInfo.InvariantCulture),
-                (100 * m.TestAccuracy).ToString("F2", CultureInfo.InvariantCulture) + "%",
+                Percent(m.TestAccuracy),
                 m.DecayedWeightNorm.ToString("F2", CultureInfo.InvariantCulture),
                 m.WeightNorm.ToString("F2", CultureInfo.InvariantCulture),
-                r.History.Sum(e => e.Elapsed.TotalSeconds).ToString("F1", CultureInfo.InvariantCulture) + " s");
+            };
+            if (zeros) cells.Add(Percent(r.ZeroFraction));
+            cells.Add(r.History.Sum(e => e.Elapsed.TotalSeconds).ToString("F1", CultureInfo.InvariantCulture) + " s");
+            table.AddRow(cells.ToArray());
         }
         console.Console.Write(table);
     }
+
+    /// <summary>Each weight matrix at the end: ‖W‖₂ with the λ (or λ₁) its group used, and its exact zeros when an L1 variant ran.</summary>
+    private static void PrintLayers(LabConsole console, TrialResult[] results)
+    {
+        bool zeros = results.Any(r => r.Spec.Variant.IsL1);
+        var layers = results[0].Layers;
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(zeros ? "each weight matrix at the end: ‖W‖₂ (λ or λ₁ of its group; exact zeros)" : "each weight matrix at the end: ‖W‖₂ (λ of its group)");
+        table.AddColumn("variant");
+        foreach (var l in layers) table.AddColumn(new TableColumn($"{l.Name} {string.Join("×", l.Shape)}").RightAligned());
+        foreach (var r in results)
+        {
+            var cells = new List<string> { Markup.Escape(r.Spec.Variant.Name) };
+            foreach (var l in r.Layers)
+            {
+                string coefficient = r.Spec.Variant.IsL1 ? $"λ₁ {G(l.L1)}" : $"λ {G(l.WeightDecay)}";
+                string cell = $"{l.Norm.ToString("F2", CultureInfo.InvariantCulture)} ({coefficient}";
+                cells.Add(zeros ? $"{cell}; {Percent((double)l.Zeros / l.Count)})" : cell + ")");
+            }
+            table.AddRow(cells.ToArray());
+        }
+        console.Console.Write(table);
+    }
+
+    private static string Percent(double fraction) => (100 * fraction).ToString("F2", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>For each coupled/decoupled pair trained with the same λ, one line on what the placement did.</summary>
     private static void PrintPairs(LabConsole console, TrialResult[] results)
@@ -211,7 +245,7 @@ internal static class CompareCommand
 
         var report = new CompareReport("compare", ResultFiles.Settings(config, trainCount, testCount), VariantOptions.Name(scaling),
             results.Select(r => new VariantReport(r.Spec.Variant.Name, r.Spec.Variant.Title, r.Description, r.Spec.LearningRate,
-                r.Spec.WeightDecay, r.Diverged, r.History.Select(ResultFiles.Row).ToList())).ToList());
+                r.Spec.WeightDecay, r.Diverged, r.History.Select(ResultFiles.Row).ToList(), r.Layers.ToList())).ToList());
         string jsonPath = Path.Combine(output, "compare.json");
         ResultFiles.WriteJson(jsonPath, report);
         return [csvPath, jsonPath];

@@ -65,7 +65,7 @@ internal static class Trial
         {
             trainer.Fit(loader, test, config.Epochs - trainer.EpochCount, cancellationToken);
         }
-        return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps, initialNorm);
+        return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps, initialNorm, LayerStats.Of(model, setup.Optimizer));
     }
 
     private static int FashionMnistClasses(IDataset train) => train is InMemoryDataset d ? d.ClassCount : 10;
