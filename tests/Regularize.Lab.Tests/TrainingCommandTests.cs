@@ -110,6 +110,33 @@ public class TrainingCommandTests : SyntheticDataTests
     }
 
     [Test]
+    public void AnInterruptedSweepResumesToTheSameResults()
+    {
+        using var whole = new TempFolder();
+        using var resumed = new TempFolder();
+        string[] grid = ["sweep", "--lrs", "1e-3,1e-2", "--weight-decays", "0,0.1", "--epochs", "1", "--threads", "1"];
+        Assert.That(LabRun.Of(Tiny([.. grid, "--out", whole.Path])).ExitCode, Is.EqualTo(0));
+
+        var stopped = LabRun.InterruptedAt("trial 1:", Tiny([.. grid, "--out", resumed.Path]));
+        Assert.That(stopped.ExitCode, Is.EqualTo(130), stopped.ToString());
+        Assert.That(stopped.ErrorLines, Has.Length.EqualTo(1), stopped.ToString());
+        Assert.That(stopped.Error, Does.Contain("2 of 4 trials").And.Contain("--resume"));
+        Assert.That(File.Exists(resumed["sweep.csv"]), Is.False);
+
+        var rest = LabRun.Of(Tiny([.. grid, "--out", resumed.Path, "--resume"]));
+        Assert.That(rest.ExitCode, Is.EqualTo(0), rest.ToString());
+        Assert.That(rest.Output, Does.Contain("2 already finished"));
+        Assert.That(rest.Output, Does.Not.Contain("trial 0:").And.Not.Contain("trial 1:"), "finished trials are not run again");
+        Assert.That(rest.Output, Does.Contain("trial 2:").And.Contain("trial 3:"));
+        Assert.That(File.ReadAllText(resumed["sweep.csv"]), Is.EqualTo(File.ReadAllText(whole["sweep.csv"])));
+
+        var other = LabRun.Of(Tiny(["sweep", "--lrs", "1e-3,3e-2", "--weight-decays", "0,0.1", "--epochs", "1", "--threads", "1", "--out", resumed.Path, "--resume"]));
+        Assert.That(other.ExitCode, Is.EqualTo(1), other.ToString());
+        Assert.That(other.ErrorLines, Has.Length.EqualTo(1), other.ToString());
+        Assert.That(other.Error, Does.Contain("belongs to another sweep"));
+    }
+
+    [Test]
     public void MergeRefusesPartsOfDifferentGridsAndMissingParts()
     {
         using var parts = new TempFolder();

@@ -241,7 +241,7 @@ internal static class CompareCommand
             foreach (var m in r.History) csv.Append(ResultFiles.EpochCsvRow(r.Spec.Variant.Name, m)).Append('\n');
         }
         string csvPath = Path.Combine(output, "compare.csv");
-        File.WriteAllText(csvPath, csv.ToString());
+        ResultFiles.WriteText(csvPath, csv.ToString());
 
         var report = new CompareReport("compare", ResultFiles.Settings(config, trainCount, testCount), VariantOptions.Name(scaling),
             results.Select(r => new VariantReport(r.Spec.Variant.Name, r.Spec.Variant.Title, r.Description, r.Spec.LearningRate,

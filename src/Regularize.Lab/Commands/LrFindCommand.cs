@@ -33,7 +33,7 @@ internal static class LrFindCommand
         var divergence = new Option<double>("--divergence") { Description = "Stop when the smoothed loss exceeds this many times its minimum.", DefaultValueFactory = _ => 4 };
         var wd = new Option<double?>("--weight-decay") { Description = "Weight decay λ (default: the variant's)." };
         foreach (var o in new Option[] { optimizer, start, end, steps, smoothing, divergence, wd }) command.Add(o);
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellationToken) =>
         {
             var config = common.Read(parse);
             int threads = common.ReadThreads(parse);
@@ -50,7 +50,7 @@ internal static class LrFindCommand
             LrFindReport report;
             using (Parallelism.Limit(threads))
             {
-                report = Find(console, config, variant, lambda, a, b, n, beta, factor, threads);
+                report = Find(console, config, variant, lambda, a, b, n, beta, factor, threads, cancellationToken);
             }
             var files = Write(output, report);
             console.Line(report.Diverged
@@ -59,13 +59,13 @@ internal static class LrFindCommand
             console.Line($"steepest descent of the smoothed loss at lr {G(report.SteepestLearningRate)}; minimum loss at lr {G(report.MinLossLearningRate * 10)} (÷10: {G(report.MinLossLearningRate)})");
             console.Line($"suggested learning rate: {G(report.Suggestion)} ({report.SuggestionRule})");
             console.Line($"wrote {string.Join(", ", files)}");
-            return 0;
+            return Task.FromResult(0);
         });
         return command;
     }
 
     private static LrFindReport Find(LabConsole console, TrainingConfig config, Variant variant, double lambda, double start, double end,
-        int steps, double beta, double factor, int threads)
+        int steps, double beta, double factor, int threads, CancellationToken cancellationToken)
     {
         var (train, _) = LabData.Load(config.DataFolder);
         var model = Trial.Mlp(train.SampleShape.Length, config.Hidden, train.ClassCount, config.Seed);
@@ -80,6 +80,7 @@ internal static class LrFindCommand
         {
             for (int i = 0; i < steps; i++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var batch = loader.Next();
                 double rate = setup.Optimizer.ParameterGroups[0].LearningRate;
                 double loss;
@@ -156,7 +157,7 @@ internal static class LrFindCommand
                 ResultFiles.D(p.SmoothedLoss)).Append('\n');
         }
         string csvPath = Path.Combine(output, "lr-find.csv");
-        File.WriteAllText(csvPath, csv.ToString());
+        ResultFiles.WriteText(csvPath, csv.ToString());
         files.Add(csvPath);
         string jsonPath = Path.Combine(output, "lr-find.json");
         ResultFiles.WriteJson(jsonPath, report);

@@ -218,7 +218,7 @@ internal static class ScheduleCommand
             if (m is not null) csv.Append(',').Append(m[t].ToString("R", CultureInfo.InvariantCulture));
             csv.Append('\n');
         }
-        File.WriteAllText(baseName + ".csv", csv.ToString());
+        ResultFiles.WriteText(baseName + ".csv", csv.ToString());
         files.Add(baseName + ".csv");
         return files;
     }

@@ -13,7 +13,8 @@ namespace Regularize.Lab.Commands;
 /// <summary>
 /// <c>regularize sweep</c>: a learning rate × weight decay grid for one optimizer, trials in parallel, drawn as a heatmap of
 /// final test error (Loshchilov &amp; Hutter, figure 2). <c>--shard i/n</c> runs trials i, i+n, … and writes a part file;
-/// <c>regularize sweep merge</c> joins the parts.
+/// <c>regularize sweep merge</c> joins the parts. Every finished trial is saved at once in a progress file, so an
+/// interrupted sweep continues with <c>--resume</c> from the trials it had not finished.
 /// </summary>
 internal static class SweepCommand
 {
@@ -34,7 +35,13 @@ internal static class SweepCommand
         command.Add(wds);
         command.Add(scaling);
         command.Add(shard);
-        command.SetAction(parse =>
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue an interrupted sweep: skip the trials already saved in the output folder's progress file " +
+                "(written after every trial); give the same options as the first run.",
+        };
+        command.Add(resume);
+        command.SetAction((parse, cancellationToken) =>
         {
             var config = common.Read(parse);
             int threads = common.ReadThreads(parse);
@@ -48,8 +55,8 @@ internal static class SweepCommand
                 throw new LabException("--lrs and --weight-decays must not repeat a value.");
             var (index, count) = ParseShard(parse.GetValue(shard));
             string output = common.ReadOut(parse);
-            Run(console, config, variant, decayScaling, lrValues, wdValues, index, count, threads, output);
-            return 0;
+            Run(console, config, variant, decayScaling, lrValues, wdValues, index, count, threads, output, parse.GetValue(resume), cancellationToken);
+            return Task.FromResult(0);
         });
 
         var merge = new Command("merge", "Merge the part files of a sharded sweep (files, or folders holding sweep-part-*.json) and draw the heatmap.");
@@ -95,43 +102,67 @@ internal static class SweepCommand
     }
 
     private static void Run(LabConsole console, TrainingConfig config, Variant variant, Regularization.DecayScaling scaling,
-        double[] lrs, double[] wds, int shardIndex, int shardCount, int threads, string output)
+        double[] lrs, double[] wds, int shardIndex, int shardCount, int threads, string output, bool resume, CancellationToken cancellationToken)
     {
         var (train, test) = LabData.Load(config.DataFolder);
         var grid = new SweepGrid(variant.Name, VariantOptions.Name(scaling), lrs, wds, config.Epochs, config.BatchSize, config.Hidden,
             config.Seed, train.Count, test.Count, Fingerprint(train, test));
         var indices = Enumerable.Range(0, grid.TrialCount).Where(t => t % shardCount == shardIndex).ToArray();
+        string progressFile = Path.Combine(output, shardCount == 1 ? "sweep-progress.json" : $"sweep-progress-{shardIndex}-of-{shardCount}.json");
+        var finished = new SortedDictionary<int, SweepTrial>();
+        if (resume)
+        {
+            foreach (var t in ReadProgress(progressFile, grid, shardIndex, shardCount, indices)) finished[t.Index] = t;
+        }
         console.Line($"sweep {grid.Describe()}");
-        console.Line(shardCount == 1
+        console.Line((shardCount == 1
             ? $"{indices.Length} trials, up to {threads} at a time"
-            : $"shard {shardIndex}/{shardCount}: {indices.Length} of {grid.TrialCount} trials, up to {threads} at a time");
+            : $"shard {shardIndex}/{shardCount}: {indices.Length} of {grid.TrialCount} trials, up to {threads} at a time") +
+            (resume ? $"; {finished.Count} already finished in {progressFile}" : ""));
 
         int batches = (train.Count + config.BatchSize - 1) / config.BatchSize;
-        double total = (double)indices.Length * batches * config.Epochs;
-        var trials = new SweepTrial[indices.Length];
+        var todo = indices.Where(t => !finished.ContainsKey(t)).ToArray();
+        double total = (double)todo.Length * batches * config.Epochs;
         long done = 0;
-        RunProgress.Show(console, [("sweep", total)], progress =>
+        var gate = new object();
+        try
         {
-            Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            RunProgress.Show(console, [("sweep", total)], progress =>
             {
-                int t = indices[k];
-                var spec = new TrialSpec(variant, lrs[t / wds.Length], wds[t % wds.Length]);
-                var result = Trial.Run(spec, config, train, test, threads: 1, trainer =>
+                var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+                Parallel.For(0, todo.Length, options, k =>
                 {
-                    trainer.BatchEnded += (_, e) =>
+                    int t = todo[k];
+                    var spec = new TrialSpec(variant, lrs[t / wds.Length], wds[t % wds.Length]);
+                    var result = Trial.Run(spec, config, train, test, threads: 1, trainer =>
                     {
-                        long now = Interlocked.Increment(ref done);
-                        if (now % 10 == 0) progress.Update(0, now, $"sweep {variant.Name}");
-                    };
-                }, scaling: scaling);
-                var m = result.Final;
-                trials[k] = new SweepTrial(t, spec.LearningRate, spec.WeightDecay, m.TrainLoss, m.TestLoss, m.TestAccuracy,
-                    1 - m.TestAccuracy, m.DecayedWeightNorm, result.Diverged, Math.Round(m.TotalElapsed.TotalSeconds, 3));
-                progress.Line($"trial {t}: lr {G(spec.LearningRate)}, λ {G(spec.WeightDecay)} → test error {100 * (1 - m.TestAccuracy):F2}%" +
-                    $"{(result.Diverged ? " (diverged)" : "")} ({m.TotalElapsed.TotalSeconds:F1} s)");
+                        trainer.BatchEnded += (_, e) =>
+                        {
+                            long now = Interlocked.Increment(ref done);
+                            if (now % 10 == 0) progress.Update(0, now, $"sweep {variant.Name}");
+                        };
+                    }, cancellationToken, scaling);
+                    var m = result.Final;
+                    var trial = new SweepTrial(t, spec.LearningRate, spec.WeightDecay, m.TrainLoss, m.TestLoss, m.TestAccuracy,
+                        1 - m.TestAccuracy, m.DecayedWeightNorm, result.Diverged, Math.Round(m.TotalElapsed.TotalSeconds, 3));
+                    lock (gate)
+                    {
+                        // Saved before the next trial starts, so an interruption loses at most the trials in flight.
+                        finished[t] = trial;
+                        ResultFiles.WriteJson(progressFile, new SweepReport("sweep", 1, grid, shardIndex, shardCount, finished.Values.ToList()));
+                    }
+                    progress.Line($"trial {t}: lr {G(spec.LearningRate)}, λ {G(spec.WeightDecay)} → test error {100 * (1 - m.TestAccuracy):F2}%" +
+                        $"{(result.Diverged ? " (diverged)" : "")} ({m.TotalElapsed.TotalSeconds:F1} s)");
+                });
+                return 0;
             });
-            return 0;
-        });
+        }
+        catch (Exception e) when (e is OperationCanceledException || (e is AggregateException a && a.Flatten().InnerExceptions.All(x => x is OperationCanceledException)))
+        {
+            throw new LabException($"interrupted; {finished.Count} of {indices.Length} trials are saved in {progressFile}. " +
+                "Run the same command with --resume to continue.", e) { ExitCode = LabApp.Interrupted };
+        }
+        var trials = indices.Select(t => finished[t]).ToArray();
 
         var report = new SweepReport("sweep", 1, grid, shardIndex, shardCount, trials.ToList());
         if (shardCount > 1)
@@ -144,6 +175,47 @@ internal static class SweepCommand
         var files = WriteComplete(output, report);
         PrintSummary(console, report);
         console.Line($"wrote {string.Join(", ", files)}");
+    }
+
+    /// <summary>The trials saved by an interrupted run of the same grid and shard; none when the file does not exist.</summary>
+    private static List<SweepTrial> ReadProgress(string file, SweepGrid grid, int shardIndex, int shardCount, int[] indices)
+    {
+        if (!File.Exists(file)) return [];
+        var report = ReadReport(file);
+        if (!report.Grid.SameAs(grid))
+        {
+            throw new LabException($"{file} belongs to another sweep: {report.Grid.Describe()}; this run is {grid.Describe()}. " +
+                "Resume with the same options, or leave out --resume to start again.");
+        }
+        if (report.ShardIndex != shardIndex || report.ShardCount != shardCount)
+        {
+            throw new LabException($"{file} belongs to shard {report.ShardIndex}/{report.ShardCount}, not {shardIndex}/{shardCount}.");
+        }
+        var mine = indices.ToHashSet();
+        foreach (var t in report.Trials)
+        {
+            if (!mine.Contains(t.Index)) throw new LabException($"{file} holds trial {t.Index}, which is not in shard {shardIndex}/{shardCount} of this grid.");
+        }
+        if (report.Trials.Select(t => t.Index).Distinct().Count() != report.Trials.Count) throw new LabException($"{file} holds a trial twice.");
+        return report.Trials;
+    }
+
+    /// <summary>Reads a sweep result or progress file.</summary>
+    private static SweepReport ReadReport(string file)
+    {
+        SweepReport report;
+        try
+        {
+            report = JsonSerializer.Deserialize<SweepReport>(File.ReadAllText(file), ResultFiles.Json)
+                ?? throw new LabException($"{file} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new LabException($"{file} is not a sweep result file: {LabApp.Describe(e)}", e);
+        }
+        if (report.Command != "sweep" || report.Grid is null || report.Trials is null || report.Trials.Any(t => t is null))
+            throw new LabException($"{file} is not a sweep result file.");
+        return report;
     }
 
     internal static SweepReport Merge(IEnumerable<string> inputs)
@@ -162,18 +234,7 @@ internal static class SweepCommand
         var trials = new SortedDictionary<int, SweepTrial>();
         foreach (string file in files.Distinct())
         {
-            SweepReport report;
-            try
-            {
-                report = JsonSerializer.Deserialize<SweepReport>(File.ReadAllText(file), ResultFiles.Json)
-                    ?? throw new LabException($"{file} is empty.");
-            }
-            catch (JsonException e)
-            {
-                throw new LabException($"{file} is not a sweep result file: {LabApp.Describe(e)}", e);
-            }
-            if (report.Command != "sweep" || report.Grid is null || report.Trials is null)
-                throw new LabException($"{file} is not a sweep result file.");
+            SweepReport report = ReadReport(file);
             if (first is null)
             {
                 first = report;
@@ -214,7 +275,7 @@ internal static class SweepCommand
                 ResultFiles.D(t.DecayedWeightNorm), t.Diverged ? "true" : "false").Append('\n');
         }
         string csvPath = Path.Combine(output, "sweep.csv");
-        File.WriteAllText(csvPath, csv.ToString());
+        ResultFiles.WriteText(csvPath, csv.ToString());
         files.Add(csvPath);
         string jsonPath = Path.Combine(output, "sweep.json");
         ResultFiles.WriteJson(jsonPath, report);

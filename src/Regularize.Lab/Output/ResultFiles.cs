@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Regularize.Lab.Experiments;
+using Regularize.Serialization;
 using Regularize.Training;
 
 namespace Regularize.Lab.Output;
@@ -36,7 +38,11 @@ internal static class ResultFiles
         D(m.DecayedWeightNorm), D(m.LearningRate), D(m.WeightDecay), m.Diverged ? "true" : "false",
         m.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture));
 
-    public static void WriteJson<T>(string path, T value) => File.WriteAllText(path, JsonSerializer.Serialize(value, Json) + "\n");
+    /// <summary>Writes <paramref name="value"/> as indented JSON, atomically (see <see cref="WriteText"/>).</summary>
+    public static void WriteJson<T>(string path, T value) => WriteText(path, JsonSerializer.Serialize(value, Json) + "\n");
+
+    /// <summary>Writes UTF-8 text (no byte-order mark) atomically: an interrupted write leaves the previous file whole.</summary>
+    public static void WriteText(string path, string text) => AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
 
     public static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
