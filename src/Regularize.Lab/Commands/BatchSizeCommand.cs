@@ -118,7 +118,7 @@ internal static class BatchSizeCommand
         var files = new List<string>();
         files.AddRange(WriteFiles(output, report, results));
         files.AddRange(Plot(output, report, results));
-        PrintTable(console, report, results, scaling);
+        PrintTable(console, report, scaling);
         console.Line($"total {clock.Elapsed.TotalSeconds:F1} s; wrote {files.Count} files to {output}");
     }
 
@@ -176,23 +176,24 @@ internal static class BatchSizeCommand
         return files;
     }
 
-    private static void PrintTable(LabConsole console, BatchSizeReport report, TrialResult[] results, BatchScaling scaling)
+    private static void PrintTable(LabConsole console, BatchSizeReport report, BatchScaling scaling)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{report.Variant} by batch size: {Rules(scaling)}"));
         table.AddColumns("batch", "steps/ep", "steps", "lr", "λ", "Σ lr·λ", "s/ep", "ex/s", "train loss", "test loss", "test acc", "‖θ‖");
         for (int i = 1; i < 12; i++) table.Columns[i].RightAligned();
-        for (int i = 0; i < results.Length; i++)
+        foreach (var r in report.Runs)
         {
-            var (r, m) = (report.Runs[i], results[i].Final);
+            var m = r.Epochs[^1];
             table.AddRow(
-            [
                 r.BatchSize.ToString(CultureInfo.InvariantCulture) + (r.Diverged ? " (diverged)" : ""),
                 r.StepsPerEpoch.ToString(CultureInfo.InvariantCulture), r.TotalSteps.ToString(CultureInfo.InvariantCulture),
                 G(r.LearningRate), G(r.WeightDecay), G(r.DecaySum),
                 r.SecondsPerEpoch.ToString("F3", CultureInfo.InvariantCulture),
                 r.ExamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture),
-                .. TableCells.Final(m),
-            ]);
+                m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
+                m.TestLoss.ToString("F4", CultureInfo.InvariantCulture),
+                (100 * m.TestAccuracy).ToString("F2", CultureInfo.InvariantCulture) + "%",
+                m.DecayedWeightNorm.ToString("F2", CultureInfo.InvariantCulture));
         }
         console.Console.Write(table);
         console.Line("lr: peak learning rate; Σ lr·λ: the decay coefficients of all steps added up; ‖θ‖: norm of the decayed weights");

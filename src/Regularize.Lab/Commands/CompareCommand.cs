@@ -164,13 +164,14 @@ internal static class CompareCommand
         {
             var m = r.Final;
             table.AddRow(
-            [
                 Markup.Escape(r.Spec.Variant.Name + (r.Diverged ? " (diverged)" : "")),
                 G(r.Spec.LearningRate), G(r.Spec.WeightDecay),
-                .. TableCells.Final(m),
+                m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
+                m.TestLoss.ToString("F4", CultureInfo.InvariantCulture),
+                (100 * m.TestAccuracy).ToString("F2", CultureInfo.InvariantCulture) + "%",
+                m.DecayedWeightNorm.ToString("F2", CultureInfo.InvariantCulture),
                 m.WeightNorm.ToString("F2", CultureInfo.InvariantCulture),
-                r.History.Sum(e => e.Elapsed.TotalSeconds).ToString("F1", CultureInfo.InvariantCulture) + " s",
-            ]);
+                r.History.Sum(e => e.Elapsed.TotalSeconds).ToString("F1", CultureInfo.InvariantCulture) + " s");
         }
         console.Console.Write(table);
     }
