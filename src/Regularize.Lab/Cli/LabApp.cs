@@ -25,6 +25,7 @@ internal static class LabApp
         };
         root.Add(CompareCommand.Build(console));
         root.Add(SweepCommand.Build(console));
+        root.Add(BatchSizeCommand.Build(console));
         root.Add(LrFindCommand.Build(console));
         root.Add(ScheduleCommand.Build(console));
         return root;

@@ -133,17 +133,8 @@ internal static class CompareCommand
             {
                 progress.Update(i, saved.History[^1].Steps, $"{spec.Variant.Name} resumed after epoch {saved.History.Count}/{config.Epochs}");
             }
-            results[i] = Trial.Run(spec, config, train, test, trialThreads, trainer =>
-            {
-                trainer.BatchEnded += (_, e) =>
-                {
-                    if (e.Batch % 5 == 0 || e.Batch == e.BatchesPerEpoch)
-                        progress.Update(i, e.Step, $"{spec.Variant.Name} epoch {e.Epoch}/{config.Epochs} loss {e.Loss:F3}");
-                };
-                trainer.EpochEnded += (_, e) => progress.Line(
-                    $"{spec.Variant.Name,-8} epoch {e.Metrics.Epoch}/{config.Epochs}: train loss {e.Metrics.TrainLoss:F4}, " +
-                    $"test acc {100 * e.Metrics.TestAccuracy:F2}%, ‖θ‖ {e.Metrics.DecayedWeightNorm:F2} ({e.Metrics.Elapsed.TotalSeconds:F1} s)");
-            }, cancellationToken, scaling, checkpoints[i]);
+            results[i] = Trial.Run(spec, config, train, test, trialThreads, trainer => progress.Follow(trainer, i, spec.Variant.Name, config.Epochs),
+                cancellationToken, scaling, checkpoints[i]);
         }
 
         if (parallel && specs.Length > 1)
@@ -253,24 +244,9 @@ internal static class CompareCommand
 
     private static IEnumerable<string> Plot(string output, TrainingConfig config, IReadOnlyList<TrialResult> results, Regularization.DecayScaling scaling)
     {
-        var files = new List<string>();
-        double[] Epochs(TrialResult r) => r.History.Select(m => (double)m.Epoch).ToArray();
-
-        var loss = new List<Series>();
-        var accuracy = new List<Series>();
-        var norm = new List<Series>();
+        var files = new List<string>(EpochCharts.Write(output, results.Select(r => (r.Spec.Variant.Name, r)).ToList()));
         var lr = new List<Series>();
         var decay = new List<Series>();
-        for (int i = 0; i < results.Count; i++)
-        {
-            var r = results[i];
-            string name = r.Spec.Variant.Name;
-            loss.Add(new Series($"{name} test", Epochs(r), r.History.Select(m => m.TestLoss).ToArray(), Color: i));
-            loss.Add(new Series($"{name} train", Epochs(r), r.History.Select(m => m.TrainLoss).ToArray(), Color: i, Pale: true));
-            accuracy.Add(new Series($"{name} test", Epochs(r), r.History.Select(m => 100 * m.TestAccuracy).ToArray(), Color: i));
-            accuracy.Add(new Series($"{name} train", Epochs(r), r.History.Select(m => 100 * m.TrainAccuracy).ToArray(), Color: i, Pale: true));
-            norm.Add(new Series(name, [0, .. Epochs(r)], [r.InitialDecayedWeightNorm, .. r.History.Select(m => m.DecayedWeightNorm)], Color: i));
-        }
 
         // Variants with the same schedule (same peak lr, same λ and decay form) share one line, labelled with all their names.
         int n = (int)results[0].TotalSteps;
@@ -296,12 +272,6 @@ internal static class CompareCommand
                 steps.Select(t => schedule.At((long)t) * Scale(r) * r.Spec.WeightDecay).ToArray(), Color: i));
         }
 
-        files.AddRange(Charts.Lines(Path.Combine(output, "loss"), "Cross-entropy loss per epoch (bold: test, pale: train)",
-            "epoch", "loss (nats per example)", loss));
-        files.AddRange(Charts.Lines(Path.Combine(output, "accuracy"), "Accuracy per epoch (bold: test, pale: train)",
-            "epoch", "accuracy (%)", accuracy));
-        files.AddRange(Charts.Lines(Path.Combine(output, "weight-norm"), "Norm of the weight matrices (the decayed parameters)",
-            "epoch (0: initial weights)", "‖θ‖₂", norm));
         files.AddRange(Charts.Lines(Path.Combine(output, "learning-rate"), "Learning rate per step: linear warm-up, then cosine",
             "step (batch)", "learning rate", lr, logY: true));
         files.AddRange(Charts.Lines(Path.Combine(output, "weight-decay"), "Decay coefficient per step",

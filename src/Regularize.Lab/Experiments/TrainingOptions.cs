@@ -6,16 +6,24 @@ namespace Regularize.Lab.Experiments;
 /// <summary>The options every training command takes, and their checks.</summary>
 internal sealed class TrainingOptions
 {
-    public TrainingOptions(Command command, int epochs, string output)
+    private readonly bool _withBatchSize;
+
+    /// <summary>Adds the options to <paramref name="command"/>; without <paramref name="withBatchSize"/> there is no
+    /// <c>--batch-size</c> and <see cref="Read"/> gives <see cref="Variant.ReferenceBatchSize"/> (a command that chooses its own).</summary>
+    public TrainingOptions(Command command, int epochs, string output, bool withBatchSize = true)
     {
+        _withBatchSize = withBatchSize;
         Data = new Option<string?>("--data") { Description = "Folder with the four Fashion-MNIST IDX files (plain or .gz). Default: the shipped subset data/fashion-mnist." };
         Epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => epochs };
-        BatchSize = new Option<int>("--batch-size") { Description = "Examples per step.", DefaultValueFactory = _ => 128 };
+        BatchSize = new Option<int>("--batch-size") { Description = "Examples per step.", DefaultValueFactory = _ => Variant.ReferenceBatchSize };
         Hidden = new Option<int[]>("--hidden") { Description = "Hidden layer widths of the MLP, comma-separated.", CustomParser = Lists.Ints, DefaultValueFactory = _ => [256, 128] };
         Seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights and the data order.", DefaultValueFactory = _ => 1 };
         Threads = new Option<int>("--threads") { Description = "Threads to use (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         Out = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => output };
-        foreach (var o in new Option[] { Data, Epochs, BatchSize, Hidden, Seed, Threads, Out }) command.Add(o);
+        foreach (var o in new Option[] { Data, Epochs, BatchSize, Hidden, Seed, Threads, Out })
+        {
+            if (o != BatchSize || withBatchSize) command.Add(o);
+        }
     }
 
     public Option<string?> Data { get; }
@@ -35,7 +43,8 @@ internal sealed class TrainingOptions
     /// <summary>Reads and checks the values; the data folder is resolved but not loaded.</summary>
     public TrainingConfig Read(ParseResult parse)
     {
-        int epochs = parse.GetValue(Epochs), batch = parse.GetValue(BatchSize);
+        int epochs = parse.GetValue(Epochs);
+        int batch = _withBatchSize ? parse.GetValue(BatchSize) : Variant.ReferenceBatchSize; // an option not added reads as 0
         int[] hidden = parse.GetValue(Hidden) ?? [];
         if (epochs <= 0) throw new LabException($"--epochs must be positive, was {epochs}.");
         if (batch <= 0) throw new LabException($"--batch-size must be positive, was {batch}.");

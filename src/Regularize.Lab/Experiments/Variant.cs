@@ -25,6 +25,9 @@ internal sealed record Variant(string Name, string Title, double LearningRate, d
     public const double FloorFactor = 0.01;
     public const double SgdMomentum = 0.9;
 
+    /// <summary>The batch size the default learning rates and λ were chosen at (the lab's default <c>--batch-size</c>).</summary>
+    public const int ReferenceBatchSize = 128;
+
     public static IReadOnlyList<Variant> All { get; } =
     [
         new("sgd-l2", "SGD + L2 (coupled)", 0.05, 5e-3, "SGD, momentum 0.9, λθ added to the gradient"),

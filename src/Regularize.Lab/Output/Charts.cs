@@ -12,11 +12,13 @@ internal static class Charts
     /// <summary>
     /// Draws <paramref name="series"/> as lines and saves <c>{basePath}.png</c> and <c>{basePath}.svg</c>.
     /// With <paramref name="logX"/> (or <paramref name="logY"/>) the axis is logarithmic: values are plotted as
-    /// log₁₀ and labelled as powers of ten; non-positive values are left out.
+    /// log₁₀ and labelled as powers of ten; non-positive values are left out. <paramref name="xTicks"/>, if given,
+    /// replaces the x axis's ticks by these positions and labels (for an axis of transformed values, such as log₂ b
+    /// labelled with b).
     /// </summary>
     public static IReadOnlyList<string> Lines(string basePath, string title, string xLabel, string yLabel, IReadOnlyList<Series> series,
         bool logX = false, bool logY = false, string? rightLabel = null, int width = DefaultWidth, int height = DefaultHeight,
-        IReadOnlyList<(double X, string Label)>? markers = null, double? yMax = null)
+        IReadOnlyList<(double X, string Label)>? markers = null, double? yMax = null, IReadOnlyList<(double X, string Label)>? xTicks = null)
     {
         var plot = new Plot();
         plot.Title(title);
@@ -57,6 +59,11 @@ internal static class Charts
             plot.Axes.SetLimitsY(0, top);
         }
         if (logX) plot.Axes.Bottom.TickGenerator = LogTicks();
+        if (xTicks is not null)
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                xTicks.Select(t => logX ? Math.Log10(t.X) : t.X).ToArray(), xTicks.Select(t => t.Label).ToArray());
+        }
         if (logY) plot.Axes.Left.TickGenerator = LogTicks();
         if (series.Count + (markers?.Count ?? 0) > 1)
         {

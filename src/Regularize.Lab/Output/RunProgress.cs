@@ -1,4 +1,5 @@
 using Regularize.Lab.Cli;
+using Regularize.Training;
 using Spectre.Console;
 
 namespace Regularize.Lab.Output;
@@ -41,6 +42,21 @@ internal sealed class RunProgress
         var task = _tasks[run];
         task.Value = done;
         task.Description = Markup.Escape(description);
+    }
+
+    /// <summary>
+    /// Follows <paramref name="trainer"/> as run <paramref name="run"/>: its bar moves every few batches, and each epoch
+    /// ends with a line (train loss, test accuracy, ‖θ‖ of the decayed weights, seconds) headed by <paramref name="name"/>.
+    /// </summary>
+    public void Follow(Trainer trainer, int run, string name, int epochs)
+    {
+        trainer.BatchEnded += (_, e) =>
+        {
+            if (e.Batch % 5 == 0 || e.Batch == e.BatchesPerEpoch) Update(run, e.Step, $"{name} epoch {e.Epoch}/{epochs} loss {e.Loss:F3}");
+        };
+        trainer.EpochEnded += (_, e) => Line(
+            $"{name,-8} epoch {e.Metrics.Epoch}/{epochs}: train loss {e.Metrics.TrainLoss:F4}, " +
+            $"test acc {100 * e.Metrics.TestAccuracy:F2}%, ‖θ‖ {e.Metrics.DecayedWeightNorm:F2} ({e.Metrics.Elapsed.TotalSeconds:F1} s)");
     }
 
     /// <summary>A plain line: printed when the output is not interactive (logs), left out under live bars.</summary>
