@@ -154,7 +154,7 @@ internal static class BatchSizeCommand
             foreach (var m in results[i].History) csv.Append(ResultFiles.EpochCsvRow(key, m)).Append('\n');
         }
         string csvPath = Path.Combine(output, "batch-size.csv");
-        File.WriteAllText(csvPath, csv.ToString());
+        ResultFiles.WriteText(csvPath, csv.ToString());
         string jsonPath = Path.Combine(output, "batch-size.json");
         ResultFiles.WriteJson(jsonPath, report);
         return [csvPath, jsonPath];
