@@ -1,21 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Regularize.Benchmarks.Hardware;
 
 namespace Regularize.Benchmarks.Optimizers;
-
-/// <summary>A short in-process job: one launch, two warm-ups, five iterations, so a class runs in minutes.</summary>
-public sealed class ShortStepConfig : ManualConfig
-{
-    /// <summary>Creates the config.</summary>
-    public ShortStepConfig()
-    {
-        AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
-            .WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5).WithId("short"));
-    }
-}
 
 /// <summary>
 /// <c>Step()</c> of one optimizer on 1M, 16M and 64M parameters in one tensor and in 200 tensors, with 1 and
@@ -67,25 +53,4 @@ public abstract class OptimizerStepBenchmarks
         if (Optimizer == "Sgd") _probe.Momentum(Threads);
         else _probe.Adam(Threads);
     }
-}
-
-/// <summary>SGD with momentum 0.9: reads θ, g, b; writes θ, b.</summary>
-public class SgdStepBenchmarks : OptimizerStepBenchmarks
-{
-    /// <inheritdoc/>
-    protected override string Optimizer => "Sgd";
-}
-
-/// <summary>Adam with coupled L2: reads θ, g, m, v; writes θ, m, v.</summary>
-public class AdamStepBenchmarks : OptimizerStepBenchmarks
-{
-    /// <inheritdoc/>
-    protected override string Optimizer => "Adam";
-}
-
-/// <summary>AdamW with decoupled decay: reads θ, g, m, v; writes θ, m, v.</summary>
-public class AdamWStepBenchmarks : OptimizerStepBenchmarks
-{
-    /// <inheritdoc/>
-    protected override string Optimizer => "AdamW";
 }

@@ -5,22 +5,6 @@ using Regularize.Regularization;
 
 namespace Regularize.Optimizers;
 
-/// <summary>How weight decay enters an update kernel.</summary>
-internal enum DecayKind : byte { None, Coupled, Decoupled }
-
-/// <summary>How L1 enters an update kernel.</summary>
-internal enum L1Kind : byte { None, Subgradient, Proximal }
-
-/// <summary>One parameter's plan for the current Adam step: its state, its scalars and which kernel runs.</summary>
-internal struct AdamPlan
-{
-    public AdamState State;
-    public AdamScalars Scalars;
-    public DecayKind Decay;
-    public L1Kind L1;
-    public bool AmsGrad;
-}
-
 /// <summary>The step logic Adam and AdamW share; they differ only in where λ enters (<see cref="DecayKind"/>).</summary>
 internal static class AdamCore
 {

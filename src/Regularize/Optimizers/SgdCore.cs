@@ -5,17 +5,6 @@ using Regularize.Regularization;
 
 namespace Regularize.Optimizers;
 
-/// <summary>One parameter's plan for the current SGD step.</summary>
-internal struct SgdPlan
-{
-    public SgdState State;
-    public SgdScalars Scalars;
-    public DecayKind Decay;
-    public L1Kind L1;
-    public bool Buffer;
-    public bool Nesterov;
-}
-
 /// <summary>The step logic Sgd and SgdW share; they differ only in where λ enters.</summary>
 internal static class SgdCore
 {

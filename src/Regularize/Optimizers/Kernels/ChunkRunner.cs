@@ -2,12 +2,6 @@ using System.Runtime.ExceptionServices;
 
 namespace Regularize.Optimizers.Kernels;
 
-/// <summary>Work split into numbered chunks that may run on any thread in any order.</summary>
-internal interface IChunkWork
-{
-    void RunChunk(int index);
-}
-
 /// <summary>
 /// Runs the chunks of an <see cref="IChunkWork"/> on the calling thread plus up to (threads − 1) thread-pool
 /// helpers that pull chunk numbers from a shared counter. The runner itself is the queued work item, so a
