@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Regularize.Optimizers.Kernels;
 
 namespace Regularize.Benchmarks.Hardware;
 
@@ -19,7 +20,7 @@ public sealed class MemoryBandwidth
     /// <summary>
     /// Allocates four arrays of <paramref name="length"/> floats. Each starts at a different offset
     /// (k × 1040 floats) so the four streams do not share cache sets: fresh GC arrays are aligned alike,
-    /// which at 64M elements costs this loop more than 4× (see docs/benchmarks-optimizers.md).
+    /// which at 64M elements costs this loop more than 4× (see docs/benchmarks.md).
     /// </summary>
     public MemoryBandwidth(int length)
     {
@@ -42,10 +43,10 @@ public sealed class MemoryBandwidth
     }
 
     /// <summary>Reads a, b, c, d and writes a, c, d (a += b; c += b; d += b): the bytes of an Adam/AdamW step.</summary>
-    public void Adam(int threads) => Split(threads, static (self, start, count) => self.Adam4R3W(start, count));
+    public void Adam(int threads) => Split(threads, static (self, start, count) => self.AddStreams<On>(start, count));
 
     /// <summary>Reads a, b, c and writes a, c: the bytes of an SGD-with-momentum step.</summary>
-    public void Momentum(int threads) => Split(threads, static (self, start, count) => self.Momentum3R2W(start, count));
+    public void Momentum(int threads) => Split(threads, static (self, start, count) => self.AddStreams<Off>(start, count));
 
     private void Split(int threads, Action<MemoryBandwidth, int, int> body)
     {
@@ -59,8 +60,12 @@ public sealed class MemoryBandwidth
         });
     }
 
+    /// <summary>
+    /// a += b; c += b; and d += b when <typeparamref name="TFourth"/> is on. The switch is a zero-size struct the
+    /// JIT folds to a constant, so each instantiation is a loop with no test per element.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Adam4R3W(int start, int count)
+    private void AddStreams<TFourth>(int start, int count) where TFourth : struct, ISwitch
     {
         ref float a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a), _offA + start);
         ref float b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_b), _offB + start);
@@ -74,7 +79,7 @@ public sealed class MemoryBandwidth
                 var g = Vector512.LoadUnsafe(ref b, i);
                 (Vector512.LoadUnsafe(ref a, i) + g).StoreUnsafe(ref a, i);
                 (Vector512.LoadUnsafe(ref c, i) + g).StoreUnsafe(ref c, i);
-                (Vector512.LoadUnsafe(ref d, i) + g).StoreUnsafe(ref d, i);
+                if (TFourth.Enabled) (Vector512.LoadUnsafe(ref d, i) + g).StoreUnsafe(ref d, i);
             }
         }
         else if (Vector256.IsHardwareAccelerated)
@@ -84,7 +89,7 @@ public sealed class MemoryBandwidth
                 var g = Vector256.LoadUnsafe(ref b, i);
                 (Vector256.LoadUnsafe(ref a, i) + g).StoreUnsafe(ref a, i);
                 (Vector256.LoadUnsafe(ref c, i) + g).StoreUnsafe(ref c, i);
-                (Vector256.LoadUnsafe(ref d, i) + g).StoreUnsafe(ref d, i);
+                if (TFourth.Enabled) (Vector256.LoadUnsafe(ref d, i) + g).StoreUnsafe(ref d, i);
             }
         }
         for (; i < n; i++)
@@ -92,40 +97,7 @@ public sealed class MemoryBandwidth
             float g = Unsafe.Add(ref b, i);
             Unsafe.Add(ref a, i) += g;
             Unsafe.Add(ref c, i) += g;
-            Unsafe.Add(ref d, i) += g;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Momentum3R2W(int start, int count)
-    {
-        ref float a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a), _offA + start);
-        ref float b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_b), _offB + start);
-        ref float c = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_c), _offC + start);
-        nuint i = 0, n = (nuint)count;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= n; i += 16)
-            {
-                var g = Vector512.LoadUnsafe(ref b, i);
-                (Vector512.LoadUnsafe(ref a, i) + g).StoreUnsafe(ref a, i);
-                (Vector512.LoadUnsafe(ref c, i) + g).StoreUnsafe(ref c, i);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= n; i += 8)
-            {
-                var g = Vector256.LoadUnsafe(ref b, i);
-                (Vector256.LoadUnsafe(ref a, i) + g).StoreUnsafe(ref a, i);
-                (Vector256.LoadUnsafe(ref c, i) + g).StoreUnsafe(ref c, i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            float g = Unsafe.Add(ref b, i);
-            Unsafe.Add(ref a, i) += g;
-            Unsafe.Add(ref c, i) += g;
+            if (TFourth.Enabled) Unsafe.Add(ref d, i) += g;
         }
     }
 }
