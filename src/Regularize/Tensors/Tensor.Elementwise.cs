@@ -50,6 +50,15 @@ public sealed partial class Tensor
         return y;
     }
 
+    /// <summary>Runs a broadcasting binary kernel and records the op with its rule, with a and b as its inputs.</summary>
+    private static Tensor BinaryRecorded<TOp>(Tensor a, Tensor b, string op, BackwardRule rule)
+        where TOp : struct, IBinaryOperator
+    {
+        var y = Binary<TOp>(a, b, op);
+        Engine.Record(y, op, rule, a, b);
+        return y;
+    }
+
     /// <summary>What a unary op's derivative rule needs from the forward pass.</summary>
     private enum Keep
     {
@@ -75,56 +84,32 @@ public sealed partial class Tensor
     /// <summary>Elementwise <c>a + b</c> with broadcasting.</summary>
     /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
     public static Tensor Add(Tensor a, Tensor b)
-    {
-        var y = Binary<AddOperator>(a, b, "Add");
-        Engine.Record(y, "Add", Derivatives.Add, a, b);
-        return y;
-    }
+        => BinaryRecorded<AddOperator>(a, b, "Add", Derivatives.Add);
 
     /// <summary>Elementwise <c>a − b</c> with broadcasting.</summary>
     /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
     public static Tensor Subtract(Tensor a, Tensor b)
-    {
-        var y = Binary<SubtractOperator>(a, b, "Subtract");
-        Engine.Record(y, "Subtract", Derivatives.Subtract, a, b);
-        return y;
-    }
+        => BinaryRecorded<SubtractOperator>(a, b, "Subtract", Derivatives.Subtract);
 
     /// <summary>Elementwise <c>a · b</c> with broadcasting.</summary>
     /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
     public static Tensor Multiply(Tensor a, Tensor b)
-    {
-        var y = Binary<MultiplyOperator>(a, b, "Multiply");
-        Engine.Record(y, "Multiply", Derivatives.Multiply, a, b);
-        return y;
-    }
+        => BinaryRecorded<MultiplyOperator>(a, b, "Multiply", Derivatives.Multiply);
 
     /// <summary>Elementwise <c>a / b</c> with broadcasting.</summary>
     /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
     public static Tensor Divide(Tensor a, Tensor b)
-    {
-        var y = Binary<DivideOperator>(a, b, "Divide");
-        Engine.Record(y, "Divide", Derivatives.Divide, a, b);
-        return y;
-    }
+        => BinaryRecorded<DivideOperator>(a, b, "Divide", Derivatives.Divide);
 
     /// <summary>Elementwise maximum with broadcasting; NaN propagates. The gradient goes to <paramref name="a"/> where a ≥ b, else to <paramref name="b"/>.</summary>
     /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
     public static Tensor Maximum(Tensor a, Tensor b)
-    {
-        var y = Binary<MaximumOperator>(a, b, "Maximum");
-        Engine.Record(y, "Maximum", Derivatives.Maximum, a, b);
-        return y;
-    }
+        => BinaryRecorded<MaximumOperator>(a, b, "Maximum", Derivatives.Maximum);
 
     /// <summary>Elementwise minimum with broadcasting; NaN propagates. The gradient goes to <paramref name="a"/> where a ≤ b, else to <paramref name="b"/>.</summary>
     /// <exception cref="ArgumentException">The shapes cannot be broadcast; the message names both.</exception>
     public static Tensor Minimum(Tensor a, Tensor b)
-    {
-        var y = Binary<MinimumOperator>(a, b, "Minimum");
-        Engine.Record(y, "Minimum", Derivatives.Minimum, a, b);
-        return y;
-    }
+        => BinaryRecorded<MinimumOperator>(a, b, "Minimum", Derivatives.Minimum);
 
     /// <summary>Elementwise sum.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => Add(a, b);
