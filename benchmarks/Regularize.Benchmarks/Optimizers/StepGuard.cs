@@ -8,7 +8,7 @@ namespace Regularize.Benchmarks.Optimizers;
 /// AdamW over a few million parameters on all cores, timed against the bandwidth probe moving the same
 /// bytes in the same process (interleaved, best of several). Fails when a step reaches less than half of
 /// the probe's speed, or when steps allocate after warm-up. With <c>--report</c> it instead prints the
-/// fraction of bandwidth for every optimizer, size, layout and thread count (docs/benchmarks-optimizers.md).
+/// fraction of bandwidth for every optimizer, size, layout and thread count (docs/benchmarks.md).
 /// </summary>
 public static class StepGuard
 {
@@ -75,7 +75,7 @@ public static class StepGuard
         return (bestStep, bestProbe);
     }
 
-    /// <summary>The table for docs/benchmarks-optimizers.md; optional filters: optimizer names and sizes (e.g. <c>AdamW 16000001</c>).</summary>
+    /// <summary>The table for docs/benchmarks.md; optional filters: optimizer names and sizes (e.g. <c>AdamW 16000001</c>).</summary>
     private static int Report(string[] filters)
     {
         var optimizers = filters.Where(f => !char.IsDigit(f[0])).DefaultIfEmpty("AdamW").ToArray();
