@@ -25,13 +25,7 @@ public static class StepGuard
         var (step, bandwidth) = Measure(work, probe, threads, rounds: 15, repeats: 4);
         double fraction = bandwidth / step;
 
-        long allocated = long.MaxValue;
-        for (int round = 0; round < 3 && allocated > 0; round++)
-        {
-            long before = GC.GetTotalAllocatedBytes(precise: true);
-            for (int i = 0; i < 100; i++) work.Optimizer.Step();
-            allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - before);
-        }
+        long allocated = Allocations.Least(() => { for (int i = 0; i < 100; i++) work.Optimizer.Step(); });
 
         double gbs = work.Elements * (double)work.BytesPerElement / bandwidth / 1e9;
         Console.WriteLine($"StepGuard: AdamW, {work.Elements:N0} parameters, {threads} threads: step {step * 1e3:F2} ms, " +
@@ -108,13 +102,7 @@ public static class StepGuard
                             work.ScalarStep();
                             scalar = Math.Min(scalar, sw.Elapsed.TotalSeconds);
                         }
-                        long allocated = long.MaxValue; // bytes per step, best of 3 rounds (other threads may allocate)
-                        for (int round = 0; round < 3 && allocated > 0; round++)
-                        {
-                            long before = GC.GetTotalAllocatedBytes(precise: true);
-                            for (int i = 0; i < 5; i++) work.Optimizer.Step();
-                            allocated = Math.Min(allocated, (GC.GetTotalAllocatedBytes(precise: true) - before) / 5);
-                        }
+                        long allocated = Allocations.Least(() => { for (int i = 0; i < 5; i++) work.Optimizer.Step(); }) / 5; // bytes per step
                         double gbs = work.Elements * (double)work.BytesPerElement / bandwidth / 1e9;
                         Console.WriteLine($"| {optimizer} | {work.Elements:N0} | {(tensors < 0 ? "1, θ/g staggered" : tensors.ToString())} | {threads} | {step * 1e3:F2} | {bandwidth * 1e3:F2} | {gbs:F1} | " +
                             $"{bandwidth / step:P0} | {scalar * 1e3:F1} | {scalar / step:F1}× | {allocated} |");
