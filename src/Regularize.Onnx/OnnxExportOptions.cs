@@ -37,6 +37,12 @@ public sealed class OnnxExportOptions
     /// <summary>The name of the graph, stored in the file; <c>regularize</c> by default.</summary>
     public string GraphName { get; init; } = "regularize";
 
+    /// <summary>
+    /// Key–value pairs stored in the model's <c>metadata_props</c> (ONNX Runtime shows them in
+    /// <c>ModelMetadata.CustomMetadataMap</c>), for example how to prepare the input; none by default.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The exporters by module type; <see cref="ModuleExporterRegistry.CreateDefault"/> (a new one per options object) by default.</summary>
     public ModuleExporterRegistry Exporters { get; init; } = ModuleExporterRegistry.CreateDefault();
 }

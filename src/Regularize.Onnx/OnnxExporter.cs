@@ -87,6 +87,10 @@ public static class OnnxExporter
             Graph = proto,
         };
         result.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
+        foreach (var (key, value) in options.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            result.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
         return result;
     }
 
@@ -111,6 +115,14 @@ public static class OnnxExporter
             throw new ArgumentException($"OnnxExportOptions.InputName and OutputName are both '{options.InputName}'; they must differ.", nameof(options));
         }
         ArgumentNullException.ThrowIfNull(options.Exporters, nameof(options) + ".Exporters");
+        ArgumentNullException.ThrowIfNull(options.Metadata, nameof(options) + ".Metadata");
+        foreach (var (key, value) in options.Metadata)
+        {
+            if (string.IsNullOrWhiteSpace(key) || value is null)
+            {
+                throw new ArgumentException($"OnnxExportOptions.Metadata: keys must not be empty and values not null (key '{key}').", nameof(options));
+            }
+        }
     }
 
     private static ValueInfoProto ValueInfo(string name, IReadOnlyList<int?> dims, string batchDimension)

@@ -32,6 +32,9 @@ public class CompareExportOnnxTests : SyntheticDataTests
             using var session = new InferenceSession(run[variant + ".onnx"]);
             Assert.That(session.InputMetadata["input"].Dimensions, Is.EqualTo(new[] { -1, features }));
             Assert.That(session.OutputMetadata["output"].Dimensions, Is.EqualTo(new[] { -1, 10 }));
+            var metadata = session.ModelMetadata.CustomMetadataMap;
+            Assert.That(metadata["input"], Does.Contain("(x - 0.286) / 0.353"), "the file says how to prepare its input");
+            Assert.That(metadata["variant"], Does.StartWith(variant + ":"));
             using var input = OrtValue.CreateTensorValueFromMemory(images, [n, features]);
             using var options = new RunOptions();
             using var outputs = session.Run(options, ["input"], [input], ["output"]);

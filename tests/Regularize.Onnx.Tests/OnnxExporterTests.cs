@@ -80,6 +80,20 @@ public class OnnxExporterTests
         Assert.That(output.Value.SymbolicDimensions[0], Is.EqualTo("n"));
     }
 
+    [Test]
+    public void Metadata_IsStoredInTheModel_AndOnnxRuntimeReadsIt()
+    {
+        var options = new OnnxExportOptions
+        {
+            InputShape = [2],
+            Metadata = new Dictionary<string, string> { ["input"] = "pixels / 255, then (x - 0.286) / 0.353", ["classes"] = "10" },
+        };
+        using var session = new InferenceSession(OnnxExporter.ToBytes(new Sequential(new ReLU()), options));
+        Assert.That(session.ModelMetadata.CustomMetadataMap, Is.EquivalentTo(options.Metadata));
+        Assert.That(session.ModelMetadata.ProducerName, Is.EqualTo("Regularize.Onnx"));
+        Assert.That(session.ModelMetadata.GraphName, Is.EqualTo("regularize"));
+    }
+
     [TestCase(13, 7)]
     [TestCase(17, 8)]
     [TestCase(20, 9)]

@@ -143,7 +143,7 @@ internal static class CompareCommand
             }
             results[i] = Trial.Run(spec, config, train, test, trialThreads, trainer => progress.Follow(trainer, i, spec.Variant.Name, config.Epochs),
                 cancellationToken, scaling, checkpoints[i],
-                onnxFiles is null ? null : model => OnnxExporter.Save(model, onnxFiles[i], new OnnxExportOptions { InputShape = [train.SampleShape.Length] }));
+                onnxFiles is null ? null : model => OnnxExporter.Save(model, onnxFiles[i], OnnxOptions(train, spec)));
         }
 
         if (parallel && specs.Length > 1)
@@ -163,6 +163,22 @@ internal static class CompareCommand
             for (int i = 0; i < specs.Length; i++) RunOne(i, threads);
         }
         return 0;
+    }
+
+    /// <summary>The export of one trained variant: its input is a flattened image normalised as the lab's data is, and the metadata says so.</summary>
+    private static OnnxExportOptions OnnxOptions(IDataset train, TrialSpec spec)
+    {
+        var n = FashionMnist.TrainingSetNormalization;
+        return new OnnxExportOptions
+        {
+            InputShape = [train.SampleShape.Length],
+            Metadata = new Dictionary<string, string>
+            {
+                ["input"] = $"{train.SampleShape.Length} pixels of an image, row-major, each scaled to [0, 1] (byte / 255) then normalised as (x - {G(n.Mean)}) / {G(n.Std)}",
+                ["output"] = "one logit per class; softmax gives the probabilities",
+                ["variant"] = $"{spec.Variant.Name}: lr {G(spec.LearningRate)}, weight decay {G(spec.WeightDecay)}",
+            },
+        };
     }
 
     private static void PrintTable(LabConsole console, TrialResult[] results)
