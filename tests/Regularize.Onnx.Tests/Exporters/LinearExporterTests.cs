@@ -33,6 +33,16 @@ public class LinearExporterTests
     }
 
     [Test]
+    public void LinearAsTheRoot_IsExportedWithItsOwnParameterNames()
+    {
+        var model = new Linear(4, 3, seed: 9);
+        OnnxParity.AssertMatches(model, [4]);
+        var proto = ModelProto.Parser.ParseFrom(OnnxExporter.ToBytes(model, new OnnxExportOptions { InputShape = [4] }));
+        Assert.That(proto.Graph.Initializer.Select(i => i.Name), Is.EqualTo(new[] { "weight", "bias" }));
+        Assert.That(proto.Graph.Node.Single().Output, Is.EqualTo(new[] { "output" }));
+    }
+
+    [Test]
     public void WrongFeatureCount_ThrowsNamingTheLayerAndBothSizes()
     {
         var model = new Sequential(new ReLU(), new Linear(7, 5));
