@@ -38,9 +38,9 @@ public static class Losses
     /// <list type="bullet">
     /// <item><see cref="Reduction.None"/>: the N values (1 − ε)·ℓᵢ + (ε/C)·sᵢ (0 for ignored samples);</item>
     /// <item><see cref="Reduction.Sum"/>: Σᵢ of them;</item>
-    /// <item><see cref="Reduction.Mean"/>: R(ℓ) = Σᵢ ℓᵢ / Σ_{i not ignored} w[yᵢ] (the weighted mean; the plain mean over
-    /// the non-ignored samples without weights), and R(s) = Σᵢ sᵢ / Σ_{i not ignored} w[yᵢ] with weights but Σᵢ sᵢ / N
-    /// without (N counts the ignored samples too: PyTorch 1.13 does this). If every sample is ignored the mean is NaN (0/0), as in PyTorch.</item>
+    /// <item><see cref="Reduction.Mean"/>: R(ℓ) = Σᵢ ℓᵢ / W and R(s) = Σᵢ sᵢ / W with W = Σ_{i not ignored} w[yᵢ] (the
+    /// weighted mean; without weights W is the number of samples not ignored). If every sample is ignored the mean is
+    /// NaN (0/0), as in PyTorch.</item>
     /// </list>
     /// Without weights, ignored samples and smoothing this is the mean of −log pᵢ[yᵢ]; with ε alone it equals the
     /// cross-entropy against the smoothed distribution (1 − ε)·onehot + ε/C.
@@ -141,8 +141,7 @@ public static class Losses
                 foreach (float v in sampleWeights) totalWeight += v;
                 var nllMean = weightedNll.Sum() / totalWeight;
                 if (smooth is null) return nllMean;
-                var smoothMean = weights is null ? smooth.Sum() / n : smooth.Sum() / totalWeight;
-                return nllMean * (1f - eps) + smoothMean * (eps / c);
+                return nllMean * (1f - eps) + smooth.Sum() / totalWeight * (eps / c);
         }
     }
 

@@ -254,10 +254,6 @@ public sealed partial class Tensor
     private int[] ArgMaxCore(int axis)
     {
         var (outer, n, inner) = AxisSplit(axis, "ArgMax");
-        if (n == 0)
-        {
-            throw new ArgumentException($"Max/ArgMax: axis {axis} of shape {Shape} is empty; there is no maximum.", nameof(axis));
-        }
         var result = new int[outer * inner];
         ReadOnlySpan<float> x = Span;
         if (inner == 1)
