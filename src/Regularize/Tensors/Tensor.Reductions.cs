@@ -115,10 +115,12 @@ public sealed partial class Tensor
 
     /// <summary>The maximum over <paramref name="axis"/>; the gradient flows to the first maximal element of each slice.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The axis is out of range; the message names the shape.</exception>
-    public Tensor Max(int axis, bool keepDims = false)
+    public Tensor Max(int axis, bool keepDims = false) => MaxAlong(axis, keepDims, out _);
+
+    private Tensor MaxAlong(int axis, bool keepDims, out int[] indices)
     {
         int a = NormalizeAxis(axis, "Max");
-        var indices = ArgMaxCore(a);
+        indices = ArgMaxCore(a);
         var y = Empty(ReducedShape(a, keepDims));
         var (outer, n, inner) = AxisSplit(a, "Max");
         ReadOnlySpan<float> x = Span;
@@ -144,8 +146,8 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentOutOfRangeException">The axis is out of range; the message names the shape.</exception>
     public (Tensor Values, int[] Indices) MaxWithIndices(int axis, bool keepDims = false)
     {
-        var values = Max(axis, keepDims);
-        return (values, ArgMaxCore(NormalizeAxis(axis, "Max")));
+        var values = MaxAlong(axis, keepDims, out var indices);
+        return (values, (int[])indices.Clone()); // a copy: the recorded node keeps its own
     }
 
     /// <summary>

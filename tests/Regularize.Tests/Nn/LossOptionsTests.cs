@@ -79,6 +79,18 @@ public class LossOptionsTests
     }
 
     [Test]
+    public void CrossEntropy_WithEveryOption_PassesGradCheck([Values] Reduction reduction)
+    {
+        // Weights, an ignored sample and smoothing together; the finite differences see the whole composition.
+        var weights = Tensor.FromArray([0.5f, 2f, 1f, 3f], 4);
+        var result = Regularize.Autograd.GradCheck.Check(
+            x => Losses.CrossEntropy(x[0], [0, 3, -1, 1, 2], reduction, labelSmoothing: 0.2, weights: weights, ignoreIndex: -1).Reshape(-1),
+            [Tensor.RandomNormal([5, 4], seed: 12)]);
+        TestContext.Out.WriteLine(result.ToString());
+        Assert.That(result.IsWithin(2e-3), Is.True, result.ToString());
+    }
+
+    [Test]
     public void BadOptions_AreRejectedByName()
     {
         var logits = Tensor.Zeros(3, 4);
