@@ -17,7 +17,7 @@ public class OptimizerBehaviourTests
             Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("learningRate must be >= 0, was -0.1"));
         Assert.That(() => new Adam(ps, beta1: 1.0), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("beta1 must be in [0, 1), was 1"));
         Assert.That(() => new AdamW(ps, beta2: -0.5), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("beta2 must be"));
-        Assert.That(() => new AdamW(ps, epsilon: double.NaN), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("epsilon must be >= 0, was NaN"));
+        Assert.That(() => new AdamW(ps, epsilon: double.NaN), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("epsilon must be > 0, was NaN"));
         Assert.That(() => new AdamW(ps, weightDecay: -1), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("weightDecay must be >= 0, was -1"));
         Assert.That(() => new Sgd(ps, 0.1, momentum: 1.5), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("momentum must be in [0, 1), was 1.5"));
         Assert.That(() => new Sgd(ps, 0.1, dampening: 2), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("dampening must be in [0, 1], was 2"));
@@ -81,7 +81,7 @@ public class OptimizerBehaviourTests
         a.Grad = Tensor.Ones(2);
         b.Grad = Tensor.Ones(2);
         opt.Step();
-        var before = (a.Value.ToArray(), b.Value.ToArray(), opt.StateOf(a)!.M.ToArray());
+        var before = (a.Value.ToArray(), b.Value.ToArray(), opt.StateOf(a)!["m"]!.ToArray());
         b.Grad!.Span[1] = bad;
         var ex = Assert.Throws<NonFiniteGradientException>(opt.Step);
         Assert.That(ex!.ParameterName, Is.EqualTo("layers.1.weight"));
@@ -89,7 +89,7 @@ public class OptimizerBehaviourTests
         // The first parameter comes first in the pass, yet it was not touched: all gradients are checked first.
         Assert.That(a.Value.ToArray(), Is.EqualTo(before.Item1));
         Assert.That(b.Value.ToArray(), Is.EqualTo(before.Item2));
-        Assert.That(opt.StateOf(a)!.M.ToArray(), Is.EqualTo(before.Item3));
+        Assert.That(opt.StateOf(a)!["m"]!.ToArray(), Is.EqualTo(before.Item3));
         Assert.That(opt.StateOf(a)!.Step, Is.EqualTo(1));
     }
 

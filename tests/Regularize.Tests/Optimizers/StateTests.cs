@@ -59,11 +59,11 @@ public class StateTests
         var b = Model();
         var optB = new AdamW(b);
         Train(optB, b, 0, 1);
-        var m = optB.StateOf(b[0])!.M.ToArray();
+        var m = optB.StateOf(b[0])!["m"]!.ToArray();
         var ex = Assert.Throws<ArgumentException>(() => optB.ImportState(state));
         Assert.That(ex!.Message, Does.Contain("'layers.0.weight'").And.Contain("[5,3]").And.Contain("[3,5]"));
         Assert.That(optB.ParameterGroups[0].LearningRate, Is.EqualTo(1e-3), "hyperparameters untouched");
-        Assert.That(optB.StateOf(b[0])!.M.ToArray(), Is.EqualTo(m), "state untouched");
+        Assert.That(optB.StateOf(b[0])!["m"]!.ToArray(), Is.EqualTo(m), "state untouched");
         Assert.That(optB.StateOf(b[0])!.Step, Is.EqualTo(1));
     }
 
