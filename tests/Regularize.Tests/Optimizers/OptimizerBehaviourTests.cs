@@ -160,4 +160,45 @@ public class OptimizerBehaviourTests
         }
         Assert.That(allocated, Is.LessThan(1024), $"{allocated} bytes over 50 steps");
     }
+
+    [Test]
+    public void AdamRejectsAZeroEpsilon([Values("Adam", "AdamW")] string optimizer)
+    {
+        var p = new Parameter(Tensor.Zeros(3), "w");
+        TestDelegate create = optimizer == "Adam" ? () => _ = new Adam([p], epsilon: 0) : () => _ = new AdamW([p], epsilon: 0);
+        Assert.That(create, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("epsilon must be > 0, was 0"));
+        var group = new ParameterGroup([p]);
+        Assert.That(() => group.Epsilon = 0, Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void AdamReportsAFiniteGradientWhoseSquareWouldOverflowTheSecondMoment([Values("Adam", "AdamW")] string optimizer)
+    {
+        var a = new Parameter(Tensor.FromArray([1f, 2f, 3f], 3), "layers.0.weight");
+        var opt = OptimizerFactory.Create(new RefConfig { Optimizer = optimizer, LearningRate = 1e-2 }, a);
+        a.Grad = Tensor.FromArray([0.5f, 1e21f, -0.5f], 3);
+        var ex = Assert.Throws<NonFiniteGradientException>(opt.Step);
+        Assert.That(ex!.ParameterName, Is.EqualTo("layers.0.weight"));
+        Assert.That(ex.Message, Does.Contain("magnitude above").And.Contain("overflow"));
+        Assert.That(a.Value.ToArray(), Is.EqualTo(new[] { 1f, 2f, 3f }));
+        Assert.That(opt.StateOf(a), Is.Null, "nothing was applied");
+
+        opt.NonFiniteGradient = NonFiniteGradient.Skip;
+        opt.Step();
+        Assert.That(opt.LastStepSkipped, Is.True);
+        a.Grad = Tensor.FromArray([0.5f, 1e18f, -0.5f], 3); // below the bound: v stays finite
+        opt.Step();
+        Assert.That(opt.StateOf(a)!["v"]!.ToArray().All(float.IsFinite), Is.True);
+        Assert.That(a.Value.ToArray().All(float.IsFinite), Is.True);
+    }
+
+    [Test]
+    public void SgdAcceptsAnyFiniteGradient()
+    {
+        var a = new Parameter(Tensor.FromArray([1f], 1), "w");
+        var opt = new Sgd([a], learningRate: 1e-30);
+        a.Grad = Tensor.FromArray([1e38f], 1);
+        opt.Step();
+        Assert.That(a.Value.ToArray()[0], Is.EqualTo(1f - 1e-30f * 1e38f));
+    }
 }
