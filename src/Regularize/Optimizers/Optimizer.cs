@@ -40,7 +40,9 @@ public abstract partial class Optimizer : IChunkWork
     private int _chunkCount;
     private int[] _batchStart = [0];
     private int _batchCount;
-    private bool _checking;
+    private Phase _phase;
+    private (double A, double B)[] _chunkSums = [];
+    private bool _anyReduces;
     private float _bound;
     private int _maxDegreeOfParallelism = Environment.ProcessorCount;
 
@@ -181,7 +183,7 @@ public abstract partial class Optimizer : IChunkWork
         for (int g = 0; g < _groups.Length; g++) ValidateGroup(_groups[g], g);
         CollectSlots();
 
-        _checking = true;
+        _phase = Phase.Check;
         _bound = GradientBound;
         _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
         for (int c = 0; c < _chunkCount; c++)
@@ -197,7 +199,8 @@ public abstract partial class Optimizer : IChunkWork
         }
 
         PlanAll();
-        _checking = false;
+        if (_anyReduces) ReducePhase();
+        _phase = Phase.Update;
         _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
         for (int s = 0; s < _slotCount; s++) _states[_slotParameter[s]].Step++;
     }
@@ -250,8 +253,31 @@ public abstract partial class Optimizer : IChunkWork
             $"The gradient of parameter '{name}' {what}; no parameter was updated. Set NonFiniteGradient = Skip to skip such steps instead.");
     }
 
+    /// <summary>
+    /// Runs the reduce phase of every rule that has one, then gives each its tensor's sums: chunk partial sums
+    /// combined in chunk order, so the result does not depend on the thread count.
+    /// </summary>
+    private void ReducePhase()
+    {
+        if (_chunkSums.Length < _chunkCount) _chunkSums = new (double, double)[_chunks.Length];
+        _phase = Phase.Reduce;
+        _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
+        int c = 0;
+        for (int s = 0; s < _slotCount; s++)
+        {
+            double a = 0, b = 0;
+            for (; c < _chunkCount && _chunks[c].Slot == s; c++)
+            {
+                a += _chunkSums[c].A;
+                b += _chunkSums[c].B;
+            }
+            if (_plans[s]!.Reduces) _plans[s]!.Complete(a, b);
+        }
+    }
+
     private void PlanAll()
     {
+        _anyReduces = false;
         if (_plans.Length < _slotCount) Array.Resize(ref _plans, _slotCount);
         var step = _step;
         step.Allocated.Clear();
@@ -269,6 +295,7 @@ public abstract partial class Optimizer : IChunkWork
                 step.Reset(s, _groups[_slotGroup[s]], p, state);
                 Plan(step);
                 if (!step.Ran) throw new InvalidOperationException($"{GetType().Name}.Plan did not call Run for parameter '{p.Name}'.");
+                _anyReduces |= _plans[s]!.Reduces;
             }
         }
         catch
@@ -342,14 +369,26 @@ public abstract partial class Optimizer : IChunkWork
         for (int index = _batchStart[batch]; index < _batchStart[batch + 1]; index++)
         {
             var (slot, start, count) = _chunks[index];
-            if (_checking)
+            switch (_phase)
             {
-                _chunkOk[index] = ReductionKernels.AllWithin(ref AtElement(_slotParameter[slot].Grad!, start), (nuint)count, _bound);
-            }
-            else
-            {
-                _plans[slot]!.Run(start, count, ScalarOnly);
+                case Phase.Check:
+                    _chunkOk[index] = ReductionKernels.AllWithin(ref AtElement(_slotParameter[slot].Grad!, start), (nuint)count, _bound);
+                    break;
+                case Phase.Reduce:
+                    var plan = _plans[slot]!;
+                    _chunkSums[index] = plan.Reduces ? plan.Reduce(start, count, ScalarOnly) : default;
+                    break;
+                default:
+                    _plans[slot]!.Run(start, count, ScalarOnly);
+                    break;
             }
         }
+    }
+
+    private enum Phase
+    {
+        Check,
+        Reduce,
+        Update,
     }
 }

@@ -72,12 +72,38 @@ public sealed class ParameterStep
     /// <exception cref="InvalidOperationException">Run was already called for this parameter in this step.</exception>
     public void Run<TRule>(in TRule rule) where TRule : struct, IUpdateRule<TRule>
     {
+        var pieces = Pieces(out bool decay, out bool subgradient, out double l1);
+        if (!decay) WithL1<TRule, NoWeightDecay>(rule, pieces, l1, subgradient);
+        else if (_owner.DecayPlacement == DecayPlacement.Coupled) WithL1<TRule, CoupledL2>(rule, pieces, l1, subgradient);
+        else WithL1<TRule, DecoupledDecay>(rule, pieces, l1, subgradient);
+    }
+
+    /// <summary>
+    /// Runs a rule with a reduce phase: over every element <see cref="IReducingRule{TSelf}.Reduce(in TSelf, float, float, StateSlots, out float, out float)"/>,
+    /// then <see cref="IReducingRule{TSelf}.Complete"/> with the tensor's sums, then the update phase (two passes over memory).
+    /// </summary>
+    /// <typeparam name="TRule">The rule.</typeparam>
+    /// <param name="rule">The rule with the step's scalars.</param>
+    /// <exception cref="InvalidOperationException">Run was already called for this parameter in this step.</exception>
+    public void RunReducing<TRule>(in TRule rule) where TRule : struct, IReducingRule<TRule>
+    {
+        var pieces = Pieces(out bool decay, out bool subgradient, out double l1);
+        if (!decay) ReducingWithL1<TRule, NoWeightDecay>(rule, pieces, l1, subgradient);
+        else if (_owner.DecayPlacement == DecayPlacement.Coupled) ReducingWithL1<TRule, CoupledL2>(rule, pieces, l1, subgradient);
+        else ReducingWithL1<TRule, DecoupledDecay>(rule, pieces, l1, subgradient);
+    }
+
+    private LoopPieces Pieces(out bool decay, out bool subgradient, out double l1)
+    {
         if (_ran) throw new InvalidOperationException($"Run was called twice for parameter '{Parameter.Name}' in one step.");
         _ran = true;
         var g = Group;
-        double lr = g.LearningRate, lambda = g.WeightDecay, l1 = g.L1;
+        double lr = g.LearningRate, lambda = g.WeightDecay;
+        l1 = g.L1;
         var placement = _owner.DecayPlacement;
-        var pieces = new LoopPieces
+        decay = lambda != 0 && placement != DecayPlacement.InRule;
+        subgradient = g.L1Mode == L1Mode.Subgradient;
+        return new LoopPieces
         {
             GradSign = g.Maximize == true ? -1f : 1f,
             Lambda = placement == DecayPlacement.Coupled ? (float)lambda : 0f,
@@ -85,11 +111,22 @@ public sealed class ParameterStep
             L1 = (float)l1,
             L1Threshold = (float)(lr * l1),
         };
-        bool decay = lambda != 0 && placement != DecayPlacement.InRule;
-        bool subgradient = g.L1Mode == L1Mode.Subgradient;
-        if (!decay) WithL1<TRule, NoWeightDecay>(rule, pieces, l1, subgradient);
-        else if (placement == DecayPlacement.Coupled) WithL1<TRule, CoupledL2>(rule, pieces, l1, subgradient);
-        else WithL1<TRule, DecoupledDecay>(rule, pieces, l1, subgradient);
+    }
+
+    private void ReducingWithL1<TRule, TDecay>(in TRule rule, in LoopPieces pieces, double l1, bool subgradient)
+        where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay
+    {
+        if (l1 == 0) AssignReducing<TRule, TDecay, NoL1>(rule, pieces);
+        else if (subgradient) AssignReducing<TRule, TDecay, L1Subgradient>(rule, pieces);
+        else AssignReducing<TRule, TDecay, L1Proximal>(rule, pieces);
+    }
+
+    private void AssignReducing<TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces)
+        where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    {
+        ref var slot = ref _owner.PlanSlot(PlanIndex);
+        if (slot is not ReducingRulePlan<TRule, TDecay, TL1> plan) slot = plan = new ReducingRulePlan<TRule, TDecay, TL1>();
+        plan.Set(rule, pieces, Parameter, State);
     }
 
     private void WithL1<TRule, TDecay>(in TRule rule, in LoopPieces pieces, double l1, bool subgradient)
@@ -104,7 +141,7 @@ public sealed class ParameterStep
         where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
         ref var slot = ref _owner.PlanSlot(PlanIndex);
-        if (slot is not RulePlan<TRule, TDecay, TL1> plan) slot = plan = new RulePlan<TRule, TDecay, TL1>();
+        if (slot is not RulePlan<TRule, TDecay, TL1> plan || plan.Reduces) slot = plan = new RulePlan<TRule, TDecay, TL1>();
         plan.Set(rule, pieces, Parameter, State);
     }
 }

@@ -33,6 +33,34 @@ public class FusedLoopTests
         Check<Adam.Rule<Off>, NoWeightDecay, L1Subgradient>(new(0.9f, 0.1f, 0.999f, 0.001f, 1f, 1e-8f, -3e-3f));
     }
 
+    [Test]
+    public void LionAndLambMatchTheScalarFormAtEveryWidth()
+    {
+        Check<Lion.Rule, DecoupledDecay, L1Proximal>(new(0.9f, 0.1f, 0.99f, 0.01f, -1e-3f));
+        Check<Lamb.Rule, NoWeightDecay, NoL1>(new(0.9f, 0.1f, 0.999f, 0.001f, 0.1f, 0.001f, 1e-6f, 0.01f, 1e-3, true, -2e-3f));
+    }
+
+    [Test]
+    public void LambReduceGivesTheSameSumsAtEveryWidth()
+    {
+        var rule = new Lamb.Rule(0.9f, 0.1f, 0.999f, 0.001f, 0.1f, 0.001f, 1e-6f, 0.01f, 1e-3, true, 0f);
+        for (int n = 0; n <= 256; n++)
+        {
+            var s = Inputs(n);
+            var expected = FusedLoop.Reduce<Lamb.Rule, CoupledL2, NoL1>(rule, Pieces, ref s[0][0], ref s[1][0], ref s[2][0], ref s[3][0], ref s[4][0], ref s[5][0], (nuint)n, scalarOnly: true);
+            var a = Inputs(n);
+            Assert.That(FusedLoop.ReduceWidth<F32x4, Lamb.Rule, CoupledL2, NoL1>(rule, Pieces, ref a[0][0], ref a[1][0], ref a[2][0], ref a[3][0], ref a[4][0], ref a[5][0], (nuint)n), Is.EqualTo(expected), $"n={n}, 4 lanes");
+            Same(n, "4 lanes", s, a);
+            var b = Inputs(n);
+            Assert.That(FusedLoop.ReduceWidth<F32x8, Lamb.Rule, CoupledL2, NoL1>(rule, Pieces, ref b[0][0], ref b[1][0], ref b[2][0], ref b[3][0], ref b[4][0], ref b[5][0], (nuint)n), Is.EqualTo(expected), $"n={n}, 8 lanes");
+            var c = Inputs(n);
+            Assert.That(FusedLoop.ReduceWidth<F32x16, Lamb.Rule, CoupledL2, NoL1>(rule, Pieces, ref c[0][0], ref c[1][0], ref c[2][0], ref c[3][0], ref c[4][0], ref c[5][0], (nuint)n), Is.EqualTo(expected), $"n={n}, 16 lanes");
+            double theta2 = 0;
+            for (int i = 0; i < n; i++) theta2 += (double)s[0][i] * s[0][i];
+            Assert.That(expected.A, Is.EqualTo(theta2).Within(1e-12 * Math.Max(1, theta2)), "Σθ²");
+        }
+    }
+
     private static void Check<TRule, TDecay, TL1>(TRule rule) where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
         for (int n = 0; n <= 256; n++)

@@ -1,6 +1,5 @@
 using Regularize.Nn;
 using Regularize.Regularization;
-using Regularize.Tensors;
 
 namespace Regularize.Optimizers.Kernels;
 
@@ -8,33 +7,37 @@ namespace Regularize.Optimizers.Kernels;
 /// A <see cref="PlannedUpdate"/> for one combination of rule, decay piece and L1 piece; reused from step to
 /// step while the combination stays, so a step allocates nothing.
 /// </summary>
-internal sealed class RulePlan<TRule, TDecay, TL1> : PlannedUpdate
+internal class RulePlan<TRule, TDecay, TL1> : PlannedUpdate
     where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
 {
-    private TRule _rule;
-    private LoopPieces _pieces;
+    private protected TRule Rule;
+    private protected LoopPieces Pieces;
     private Parameter _parameter = null!;
     private SlotState _state = null!;
 
     public void Set(in TRule rule, in LoopPieces pieces, Parameter parameter, SlotState state)
     {
-        _rule = rule;
-        _pieces = pieces;
+        Rule = rule;
+        Pieces = pieces;
         _parameter = parameter;
         _state = state;
     }
 
     public override void Run(int start, int count, bool scalarOnly)
     {
-        var p = _parameter;
-        ref float theta = ref Optimizer.AtElement(p.Value, start);
-        ref float grad = ref Optimizer.AtElement(p.Grad!, start);
+        ref float theta = ref Optimizer.AtElement(_parameter.Value, start);
+        FusedLoop.Run<TRule, TDecay, TL1>(Rule, Pieces, ref theta, ref Optimizer.AtElement(_parameter.Grad!, start),
+            ref Slot(0, start, ref theta), ref Slot(1, start, ref theta), ref Slot(2, start, ref theta), ref Slot(3, start, ref theta),
+            (nuint)count, scalarOnly);
+    }
+
+    private protected Parameter Parameter => _parameter;
+
+    /// <summary>Element <paramref name="start"/> of slot <paramref name="k"/> when it is allocated and parameter-shaped; otherwise <paramref name="fallback"/> (never touched by a correct rule).</summary>
+    private protected ref float Slot(int k, int start, ref float fallback)
+    {
         var slots = _state.Tensors;
-        int length = p.Length;
-        ref float s0 = ref slots.Length > 0 && slots[0] is { } t0 && t0.Length == length ? ref Optimizer.AtElement(t0, start) : ref theta;
-        ref float s1 = ref slots.Length > 1 && slots[1] is { } t1 && t1.Length == length ? ref Optimizer.AtElement(t1, start) : ref theta;
-        ref float s2 = ref slots.Length > 2 && slots[2] is { } t2 && t2.Length == length ? ref Optimizer.AtElement(t2, start) : ref theta;
-        ref float s3 = ref slots.Length > 3 && slots[3] is { } t3 && t3.Length == length ? ref Optimizer.AtElement(t3, start) : ref theta;
-        FusedLoop.Run<TRule, TDecay, TL1>(_rule, _pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, (nuint)count, scalarOnly);
+        if (k < slots.Length && slots[k] is { } t && t.Length == _parameter.Length) return ref Optimizer.AtElement(t, start);
+        return ref fallback;
     }
 }

@@ -111,4 +111,15 @@ public readonly struct F32x16 : IFloatVector<F32x16>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllSet(F32x16 mask) => Vector512.EqualsAll(mask.Value.AsInt32(), Vector512<int>.AllBitsSet);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateSquares(F32x16 x, ref double lanes, nuint offset)
+    {
+        var (lo, hi) = Vector512.Widen(x.Value);
+        var acc = Vector512.LoadUnsafe(ref lanes);
+        acc += lo * lo;
+        acc += hi * hi;
+        acc.StoreUnsafe(ref lanes);
+    }
 }

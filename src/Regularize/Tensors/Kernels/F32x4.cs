@@ -111,4 +111,13 @@ public readonly struct F32x4 : IFloatVector<F32x4>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllSet(F32x4 mask) => Vector128.EqualsAll(mask.Value.AsInt32(), Vector128<int>.AllBitsSet);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateSquares(F32x4 x, ref double lanes, nuint offset)
+    {
+        var (lo, hi) = Vector128.Widen(x.Value);
+        (Vector128.LoadUnsafe(ref lanes, offset) + lo * lo).StoreUnsafe(ref lanes, offset);
+        (Vector128.LoadUnsafe(ref lanes, offset + 2) + hi * hi).StoreUnsafe(ref lanes, offset + 2);
+    }
 }

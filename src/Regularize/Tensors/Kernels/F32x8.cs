@@ -111,4 +111,13 @@ public readonly struct F32x8 : IFloatVector<F32x8>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllSet(F32x8 mask) => Vector256.EqualsAll(mask.Value.AsInt32(), Vector256<int>.AllBitsSet);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateSquares(F32x8 x, ref double lanes, nuint offset)
+    {
+        var (lo, hi) = Vector256.Widen(x.Value);
+        (Vector256.LoadUnsafe(ref lanes) + lo * lo).StoreUnsafe(ref lanes);
+        (Vector256.LoadUnsafe(ref lanes, 4) + hi * hi).StoreUnsafe(ref lanes, 4);
+    }
 }

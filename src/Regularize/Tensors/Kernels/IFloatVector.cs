@@ -85,4 +85,15 @@ public interface IFloatVector<TSelf> where TSelf : struct, IFloatVector<TSelf>
 
     /// <summary>True when every lane of <paramref name="mask"/> has all bits set.</summary>
     static abstract bool AllSet(TSelf mask);
+
+    /// <summary>
+    /// Adds the square of each lane, in double, to eight double accumulators: lane j goes to accumulator
+    /// (<paramref name="offset"/> + j) mod 8, in lane order. Element i of an array walked from a multiple of 8
+    /// therefore always lands in accumulator i mod 8, in index order, whatever the width: the sums are identical
+    /// at every width and in the scalar form (products of floats are exact in double).
+    /// </summary>
+    /// <param name="x">The lanes.</param>
+    /// <param name="lanes">The first of eight accumulators.</param>
+    /// <param name="offset">The position of lane 0 modulo 8 (0 or 4; 0 for widths of 8 and more).</param>
+    static abstract void AccumulateSquares(TSelf x, ref double lanes, nuint offset);
 }
