@@ -17,8 +17,9 @@ namespace Regularize.Optimizers;
 /// </summary>
 /// <remarks>
 /// A step first checks every gradient (one read-only pass), then plans every parameter, then runs one fused
-/// update pass per parameter (large parameters split across cores); it allocates nothing once each parameter's
-/// state exists. The check cannot be folded into the update pass: a bad gradient found in a later chunk would
+/// update pass per parameter (large parameters split across cores); a rule with per-tensor sums
+/// (<see cref="IReducingRule{TSelf}"/>) gets a reduce pass before its update pass. It allocates nothing once each
+/// parameter's state exists. The check cannot be folded into the update pass: a bad gradient found in a later chunk would
 /// leave earlier chunks updated, and the step is never half-applied.
 /// </remarks>
 public abstract partial class Optimizer : IChunkWork
