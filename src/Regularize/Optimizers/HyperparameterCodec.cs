@@ -9,7 +9,7 @@ internal static class HyperparameterCodec
     {
         var d = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var h in Hyperparameter.WellKnown) d[h.Name] = g.Get(h);
-        foreach (var h in g.SetHyperparameters) d[h.Name] = g.Get(h);
+        foreach (var h in g.AssignedHyperparameters) d[h.Name] = g.Get(h);
         d["nesterov"] = g.Nesterov == true ? 1 : 0;
         d["amsGrad"] = g.AmsGrad == true ? 1 : 0;
         d["maximize"] = g.Maximize == true ? 1 : 0;

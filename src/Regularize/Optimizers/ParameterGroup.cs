@@ -119,7 +119,7 @@ public sealed class ParameterGroup
     }
 
     /// <summary>The hyperparameters that have been given a value, in no particular order.</summary>
-    public IEnumerable<Hyperparameter> SetHyperparameters => _values.Keys;
+    public IEnumerable<Hyperparameter> AssignedHyperparameters => _values.Keys;
 
     /// <inheritdoc/>
     public override string ToString() => $"ParameterGroup '{Name}' ({Parameters.Count} parameters, lr {LearningRate}, weightDecay {WeightDecay})";

@@ -68,6 +68,7 @@ public class LambTests
     }
 
     [Test]
+    [Category("Kernels")]
     public void ResultsDoNotDependOnThreadsOrWidth()
     {
         int n = 2 * Optimizer.ChunkElements + 5;

@@ -50,6 +50,7 @@ public class LionTests
     }
 
     [Test]
+    [Category("Kernels")]
     public void VectorAndScalarFormsGiveTheSameBits()
     {
         float[] Run(bool scalar)
