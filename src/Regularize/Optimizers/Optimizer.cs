@@ -8,7 +8,7 @@ using Regularize.Tensors.Kernels;
 namespace Regularize.Optimizers;
 
 /// <summary>
-/// The base of every optimizer, and all of its machinery: parameter groups, <see cref="Step"/>,
+/// The base of every optimizer, and all of its machinery: parameter groups, <see cref="Step()"/>,
 /// <see cref="ZeroGrad"/>, the non-finite gradient policy, per-parameter state slots and step counts, state
 /// export/import by slot name, and the one fused loop that runs the optimizer's rule with the decay and L1
 /// pieces around it. An optimizer supplies only its slot names, its hyperparameters with their defaults, where
@@ -119,7 +119,7 @@ public abstract partial class Optimizer : IChunkWork
     /// <summary>What a step does when a gradient holds NaN or ±∞ (throw by default; it is never applied).</summary>
     public NonFiniteGradient NonFiniteGradient { get; set; } = NonFiniteGradient.Throw;
 
-    /// <summary>True when the last <see cref="Step"/> found a non-finite gradient and, under <see cref="NonFiniteGradient.Skip"/>, changed nothing.</summary>
+    /// <summary>True when the last <see cref="Step()"/> found a non-finite gradient and, under <see cref="NonFiniteGradient.Skip"/>, changed nothing.</summary>
     public bool LastStepSkipped { get; private set; }
 
     /// <summary>The number of steps skipped so far under <see cref="NonFiniteGradient.Skip"/>.</summary>
@@ -178,15 +178,34 @@ public abstract partial class Optimizer : IChunkWork
     /// </summary>
     /// <exception cref="NonFiniteGradientException">A gradient is not finite (or too large) and the policy is <see cref="NonFiniteGradient.Throw"/>.</exception>
     /// <exception cref="InvalidOperationException">A group's hyperparameters are inconsistent (the message names the group).</exception>
-    public void Step()
+    public void Step() => Step(double.NaN, trustNorm: false);
+
+    /// <summary>
+    /// <see cref="Step()"/> for a caller that already read every gradient: <paramref name="gradientNorm"/> is the
+    /// global L2 norm of all gradients, as <see cref="GradientClipping.ClipByGlobalNorm"/> returns it (clipping only
+    /// lowers it). When it is finite and at most <see cref="GradientBound"/>, no element can be NaN, infinite or above
+    /// the bound (|gᵢ| ≤ ‖g‖), so the step skips its own read pass over the gradients; otherwise it checks as
+    /// <see cref="Step()"/> does. The guarantee that nothing is half-applied then rests on the norm being that of the
+    /// current gradients.
+    /// </summary>
+    /// <param name="gradientNorm">‖g‖ over the gradients of every parameter this optimizer steps (NaN or ∞ when one is not finite).</param>
+    /// <exception cref="NonFiniteGradientException">A gradient is not finite (or too large) and the policy is <see cref="NonFiniteGradient.Throw"/>.</exception>
+    /// <exception cref="InvalidOperationException">A group's hyperparameters are inconsistent (the message names the group).</exception>
+    public void Step(double gradientNorm) => Step(gradientNorm, trustNorm: true);
+
+    private void Step(double gradientNorm, bool trustNorm)
     {
         LastStepSkipped = false;
         for (int g = 0; g < _groups.Length; g++) ValidateGroup(_groups[g], g);
         CollectSlots();
 
-        _phase = Phase.Check;
         _bound = GradientBound;
-        _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
+        if (trustNorm && double.IsFinite(gradientNorm) && gradientNorm <= _bound) Array.Fill(_chunkOk, true, 0, _chunkCount);
+        else
+        {
+            _phase = Phase.Check;
+            _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
+        }
         for (int c = 0; c < _chunkCount; c++)
         {
             if (_chunkOk[c]) continue;

@@ -201,4 +201,33 @@ public class OptimizerBehaviourTests
         opt.Step();
         Assert.That(a.Value.ToArray()[0], Is.EqualTo(1f - 1e-30f * 1e38f));
     }
+
+    [Test]
+    public void StepWithTheClippingNormGivesTheSameBitsAndStillReportsABadGradient()
+    {
+        Parameter[] Make() => [OptimizerFactory.Param("a", 1001, seed: 1), OptimizerFactory.Param("b", 17, seed: 2)];
+        var x = Make();
+        var y = Make();
+        var optX = new AdamW(x, learningRate: 1e-2);
+        var optY = new AdamW(y, learningRate: 1e-2);
+        for (int t = 0; t < 3; t++)
+        {
+            foreach (var ps in new[] { x, y })
+                foreach (var p in ps) p.Grad = Tensor.RandomNormal([p.Length], 0f, 2f, seed: (ulong)(50 + t + p.Length));
+            GradientClipping.ClipByGlobalNorm(x, maxNorm: 10);
+            double norm = GradientClipping.ClipByGlobalNorm(y, maxNorm: 10);
+            optX.Step();
+            optY.Step(norm);
+        }
+        for (int k = 0; k < 2; k++) Assert.That(y[k].Value.ToArray(), Is.EqualTo(x[k].Value.ToArray()));
+
+        y[1].Grad!.Span[3] = float.NaN;
+        double bad = GradientClipping.ClipByGlobalNorm(y, maxNorm: 10, errorIfNonFinite: false);
+        Assert.That(double.IsNaN(bad), Is.True);
+        var before = y[0].Value.ToArray();
+        var ex = Assert.Throws<NonFiniteGradientException>(() => optY.Step(bad));
+        Assert.That(ex!.ParameterName, Is.EqualTo("b"));
+        Assert.That(y[0].Value.ToArray(), Is.EqualTo(before), "nothing applied");
+        Assert.Throws<NonFiniteGradientException>(() => optY.Step(1e30), "a norm above the bound falls back to the check");
+    }
 }
