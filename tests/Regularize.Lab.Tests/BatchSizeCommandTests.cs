@@ -60,7 +60,7 @@ public class BatchSizeCommandTests : SyntheticDataTests
 
     /// <summary>
     /// The peak lr and λ of every batch size, read back from the JSON, the CSV and the table, against the rules computed
-    /// here: lr₀·(b/128)^p and λ₀, or the normalized λ of <see cref="WeightDecayScaling"/> with λ_norm fixed by batch 128.
+    /// here: lr₀·(b/128)^p and λ₀, or the normalized λ of <see cref="NormalizedWeightDecay"/> with λ_norm fixed by batch 128.
     /// </summary>
     [TestCase("none", "fixed")]
     [TestCase("linear", "fixed")]
@@ -83,8 +83,8 @@ public class BatchSizeCommandTests : SyntheticDataTests
             "linear" => lr0 * b / 128.0,
             _ => lr0 * Math.Sqrt(b / 128.0),
         };
-        double lambdaNorm = WeightDecayScaling.ToNormalized(lambda0, 128, TrainingSetSize, epochs);
-        double ExpectedLambda(int b) => decayRule == "fixed" ? lambda0 : WeightDecayScaling.Normalized(lambdaNorm, b, TrainingSetSize, epochs);
+        double lambdaNorm = NormalizedWeightDecay.ToNormalized(lambda0, 128, TrainingSetSize, epochs);
+        double ExpectedLambda(int b) => decayRule == "fixed" ? lambda0 : NormalizedWeightDecay.Normalized(lambdaNorm, b, TrainingSetSize, epochs);
 
         using var json = JsonDocument.Parse(File.ReadAllText(temp["batch-size.json"]));
         var root = json.RootElement;

@@ -1,6 +1,5 @@
 using Regularize.Nn;
 using Regularize.Optimizers;
-using Regularize.Optimizers.Kernels;
 using Regularize.Tensors;
 
 namespace Regularize.Benchmarks.Optimizers;
@@ -29,20 +28,24 @@ public sealed class StepWorkload
             Parameters[k] = p;
         }
         Elements = Parameters.Sum(p => (long)p.Length);
-        Optimizer = optimizer switch
-        {
-            "Sgd" => new Sgd(Parameters, learningRate: 1e-3, momentum: 0.9),
-            "Adam" => new Adam(Parameters, weightDecay: 1e-4),
-            "AdamW" => new AdamW(Parameters),
-            _ => throw new ArgumentException(optimizer),
-        };
+        Optimizer = Create(optimizer, Parameters);
         Optimizer.MaxDegreeOfParallelism = threads;
         Optimizer.Step(); // creates the state
-        _m = Parameters.Select(p => Make(p.Length, 0f, 1)).ToArray();
-        _v = Parameters.Select(p => Make(p.Length, 0f, 3)).ToArray();
+        _scalar = Create(optimizer, Parameters);
+        _scalar.MaxDegreeOfParallelism = 1;
+        _scalar.ScalarOnly = true;
+        _scalar.Step();
     }
 
-    private readonly Tensor[] _m, _v;
+    private readonly Optimizer _scalar;
+
+    private static Optimizer Create(string optimizer, Parameter[] parameters) => optimizer switch
+    {
+        "Sgd" => new Sgd(parameters, learningRate: 1e-3, momentum: 0.9),
+        "Adam" => new Adam(parameters, weightDecay: 1e-4),
+        "AdamW" => new AdamW(parameters),
+        _ => throw new ArgumentException(optimizer),
+    };
 
     private static Tensor Make(int n, float value, int lane)
     {
@@ -68,26 +71,6 @@ public sealed class StepWorkload
     /// <summary>Bytes a step must move per element: 7 × 4 for Adam/AdamW, 5 × 4 for SGD with momentum.</summary>
     public int BytesPerElement => Kind == "Sgd" ? 20 : 28;
 
-    /// <summary>The same update through the scalar path only, one thread (the benchmarks' baseline).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void ScalarStep()
-    {
-        var adam = new AdamScalars { GradSign = 1, Beta1 = 0.9f, OneMinusBeta1 = 0.1f, Beta2 = 0.999f, OneMinusBeta2 = 0.001f, Bc2Sqrt = 0.1f, Epsilon = 1e-8f, NegStepSize = -1e-3f, DecayFactor = 0.99999f, WeightDecay = 1e-4f };
-        var sgd = new SgdScalars { GradSign = 1, BufferDecay = 0.9f, GradScale = 1, Momentum = 0.9f, NegLearningRate = -1e-3f };
-        for (int k = 0; k < Parameters.Length; k++)
-        {
-            var p = Parameters[k];
-            ref float theta = ref Optimizer.AtElement(p.Value, 0);
-            ref float grad = ref Optimizer.AtElement(p.Grad!, 0);
-            ref float m = ref Optimizer.AtElement(_m[k], 0);
-            ref float v = ref Optimizer.AtElement(_v[k], 0);
-            nuint n = (nuint)p.Length;
-            switch (Kind)
-            {
-                case "Sgd": SgdKernel.UpdateScalar<NoDecay, NoL1, On, Off>(ref theta, ref grad, ref m, 0, n, sgd); break;
-                case "Adam": AdamKernel.UpdateScalar<CoupledL2, NoL1, Off>(ref theta, ref grad, ref m, ref v, ref v, 0, n, adam); break;
-                default: AdamKernel.UpdateScalar<Decoupled, NoL1, Off>(ref theta, ref grad, ref m, ref v, ref v, 0, n, adam); break;
-            }
-        }
-    }
+    /// <summary>The same update through the scalar form only, one thread (the benchmarks' baseline); its own state, the same θ and g.</summary>
+    public void ScalarStep() => _scalar.Step();
 }

@@ -13,8 +13,8 @@ namespace Regularize.Lab.Experiments;
 /// <item><term>lr <c>linear</c></term><description>lr₀ · b / b₀ (Goyal et al. 2017)</description></item>
 /// <item><term>lr <c>sqrt</c></term><description>lr₀ · √(b / b₀) (Krizhevsky 2014; Hoffer et al. 2017)</description></item>
 /// <item><term>λ <c>fixed</c></term><description>λ₀</description></item>
-/// <item><term>λ <c>normalized</c></term><description><see cref="WeightDecayScaling.Normalized"/>(λ_norm, b, B, T) =
-/// λ_norm · √(b / (B·T)) with λ_norm = <see cref="WeightDecayScaling.ToNormalized"/>(λ₀, b₀, B, T), so b₀ gets λ₀
+/// <item><term>λ <c>normalized</c></term><description><see cref="NormalizedWeightDecay.Normalized"/>(λ_norm, b, B, T) =
+/// λ_norm · √(b / (B·T)) with λ_norm = <see cref="NormalizedWeightDecay.ToNormalized"/>(λ₀, b₀, B, T), so b₀ gets λ₀
 /// (Loshchilov &amp; Hutter, appendix B.1)</description></item>
 /// </list>
 /// B is the number of training examples and T the number of epochs.
@@ -32,7 +32,7 @@ internal sealed record BatchScaling(string LearningRateRule, string DecayRule, d
     public double? LambdaNorm => DecayRule switch
     {
         "fixed" => null,
-        "normalized" => WeightDecayScaling.ToNormalized(BaseWeightDecay, ReferenceBatchSize, TrainingSetSize, Epochs),
+        "normalized" => NormalizedWeightDecay.ToNormalized(BaseWeightDecay, ReferenceBatchSize, TrainingSetSize, Epochs),
         _ => throw new InvalidOperationException($"unknown decay rule '{DecayRule}'"),
     };
 
@@ -51,6 +51,6 @@ internal sealed record BatchScaling(string LearningRateRule, string DecayRule, d
 
     /// <summary>The weight decay λ at batch size <paramref name="batchSize"/>.</summary>
     public double WeightDecay(int batchSize) => LambdaNorm is { } norm
-        ? WeightDecayScaling.Normalized(norm, batchSize, TrainingSetSize, Epochs)
+        ? NormalizedWeightDecay.Normalized(norm, batchSize, TrainingSetSize, Epochs)
         : BaseWeightDecay;
 }

@@ -74,7 +74,7 @@ internal sealed record Variant(string Name, string Title, double LearningRate, d
     {
         var groups = Name == "adamw-layers" ? PerLayerGroups(parameters, weightDecay)
             : IsL1 ? L1Groups(parameters, weightDecay)
-            : DecayMask.Groups(parameters, weightDecay);
+            : GroupBuilder.SplitByDecay(parameters, weightDecay);
         Optimizer optimizer = Name switch
         {
             "sgd-l2" => new Sgd(groups, learningRate, momentum: SgdMomentum, weightDecay: weightDecay),
@@ -108,7 +108,7 @@ internal sealed record Variant(string Name, string Title, double LearningRate, d
     /// <summary>The decay mask's groups with λ = 0, and λ₁ on the weight matrices only.</summary>
     private static IReadOnlyList<ParameterGroup> L1Groups(IEnumerable<Parameter> parameters, double l1)
     {
-        var groups = DecayMask.Groups(parameters, weightDecay: 0);
+        var groups = GroupBuilder.SplitByDecay(parameters, weightDecay: 0);
         foreach (var g in groups) g.L1 = g.Name == "no_decay" ? 0 : l1;
         return groups;
     }

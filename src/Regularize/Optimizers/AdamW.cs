@@ -22,6 +22,8 @@ namespace Regularize.Optimizers;
 ///   θₜ = θ − lr·mHat / (vHat + ε)
 ///   θₜ = sign(θₜ)·max(|θₜ| − lr·λ₁, 0)  (only with L1Mode.Proximal)
 /// </code>
+/// The rule is <see cref="Adam"/>'s, unchanged; only the placement differs (<see cref="DecayPlacement.Decoupled"/>: the
+/// shared loop shrinks θ before the rule runs). ε must be &gt; 0 and large gradients are rejected as for Adam.
 /// The default λ is 1e-2, as in PyTorch. With <see cref="DecayScaling.LearningRate"/> a weight decays by
 /// lr·λ per step; with <see cref="DecayScaling.ScheduleMultiplier"/> by ηₜ·λ, so λ no longer depends on
 /// the base learning rate (choose λ about lr times the PyTorch value).
@@ -33,19 +35,17 @@ namespace Regularize.Optimizers;
 /// <item><term>λ</term><description><c>weightDecay</c> (decoupled)</description></item>
 /// <item><term>ηₜ</term><description><see cref="ParameterGroup.ScheduleMultiplier"/>, or lr / <see cref="ParameterGroup.InitialLearningRate"/></description></item>
 /// <item><term>λ₁</term><description><c>l1</c>, with <c>l1Mode</c></description></item>
-/// <item><term>m, v, vMax, t</term><description><see cref="AdamState.M"/>, <see cref="AdamState.V"/>, <see cref="AdamState.VMax"/>, <see cref="AdamState.Step"/></description></item>
+/// <item><term>m, v, vMax, t</term><description>slots <c>m</c>, <c>v</c>, <c>vMax</c> and <see cref="SlotState.Step"/> (<see cref="Optimizer.StateOf"/>)</description></item>
 /// </list>
 /// </summary>
-public sealed class AdamW : Optimizer<AdamState>
+public sealed class AdamW : Optimizer
 {
-    private AdamPlan[] _plans = [];
-
     /// <summary>Creates AdamW over <paramref name="parameters"/> in one group.</summary>
     /// <param name="parameters">The parameters to train.</param>
     /// <param name="learningRate">lr, ≥ 0.</param>
     /// <param name="beta1">β₁, in [0, 1).</param>
     /// <param name="beta2">β₂, in [0, 1).</param>
-    /// <param name="epsilon">ε, ≥ 0.</param>
+    /// <param name="epsilon">ε, &gt; 0.</param>
     /// <param name="weightDecay">λ, decoupled, ≥ 0 (PyTorch's default 1e-2).</param>
     /// <param name="amsGrad">Use AMSGrad's running maximum of v.</param>
     /// <param name="maximize">Ascend the objective instead of descending it.</param>
@@ -66,7 +66,7 @@ public sealed class AdamW : Optimizer<AdamState>
     /// <param name="learningRate">lr, ≥ 0.</param>
     /// <param name="beta1">β₁, in [0, 1).</param>
     /// <param name="beta2">β₂, in [0, 1).</param>
-    /// <param name="epsilon">ε, ≥ 0.</param>
+    /// <param name="epsilon">ε, &gt; 0.</param>
     /// <param name="weightDecay">λ, decoupled, ≥ 0 (PyTorch's default 1e-2).</param>
     /// <param name="amsGrad">Use AMSGrad's running maximum of v.</param>
     /// <param name="maximize">Ascend the objective instead of descending it.</param>
@@ -77,43 +77,18 @@ public sealed class AdamW : Optimizer<AdamState>
     public AdamW(IEnumerable<ParameterGroup> groups, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
         double epsilon = 1e-8, double weightDecay = 1e-2, bool amsGrad = false, bool maximize = false,
         DecayScaling decayScaling = DecayScaling.LearningRate, double l1 = 0, L1Mode l1Mode = L1Mode.Proximal)
-        : base(Checked(groups, learningRate, beta1, beta2, epsilon, weightDecay, l1, decayScaling),
-            g => AdamCore.FillDefaults(g, learningRate, beta1, beta2, epsilon, weightDecay, amsGrad, maximize, l1, l1Mode))
+        : base(groups, Adam.Slots, DecayPlacement.Decoupled, Adam.Defaults(learningRate, beta1, beta2, epsilon, weightDecay, l1),
+            decayScaling, maximize, l1Mode)
     {
-        DecayScaling = decayScaling;
+        foreach (var g in ParameterGroups) g.AmsGrad ??= amsGrad;
     }
 
-    /// <summary>What the decoupled λ is multiplied by at each step.</summary>
-    public DecayScaling DecayScaling { get; }
+    /// <inheritdoc/>
+    protected override float GradientBound => Adam.GradientLimit;
 
-    private static IEnumerable<ParameterGroup> Checked(IEnumerable<ParameterGroup> groups, double learningRate, double beta1,
-        double beta2, double epsilon, double weightDecay, double l1, DecayScaling decayScaling)
-    {
-        AdamCore.CheckDefaults(learningRate, beta1, beta2, epsilon, weightDecay, l1);
-        if (!Enum.IsDefined(decayScaling)) throw new ArgumentOutOfRangeException(nameof(decayScaling), decayScaling, $"decayScaling must be LearningRate or ScheduleMultiplier, was {decayScaling}.");
-        return groups;
-    }
+    /// <inheritdoc/>
+    protected override void Plan(ParameterStep step) => Adam.PlanStep(step);
 
-    private protected override void ValidateGroup(ParameterGroup group, int index)
-    {
-        if (DecayScaling == DecayScaling.ScheduleMultiplier && group.WeightDecay != 0) AdamCore.DecoupledRate(group, DecayScaling);
-    }
-
-    private protected override void EnsureSlotCapacity(int slots)
-    {
-        if (_plans.Length < slots) Array.Resize(ref _plans, slots);
-    }
-
-    private protected override void PrepareSlot(int slot, ParameterGroup group, Parameter parameter) =>
-        AdamCore.Prepare(ref _plans[slot], States, group, parameter, decoupled: true, DecayScaling);
-
-    private protected override void UpdateRange(int slot, Parameter parameter, int start, int count) =>
-        AdamCore.Update(_plans[slot], parameter, start, count);
-
-    private protected override ParameterState? ExportParameter(Parameter parameter) =>
-        States.TryGetValue(parameter, out var s) ? AdamCore.Export(s) : null;
-
-    private protected override void ValidateParameter(Parameter parameter, ParameterState state) => AdamCore.Validate(parameter, state);
-
-    private protected override void ImportParameter(Parameter parameter, ParameterState state) => States[parameter] = AdamCore.Import(state);
+    /// <inheritdoc/>
+    protected override void ValidateImportedState(Parameter parameter, ParameterState state) => Adam.RequireMoments(parameter, state);
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Regularize.Nn;
+using Regularize.Regularization;
 
 namespace Regularize.Optimizers;
 
@@ -27,6 +28,26 @@ public static class GroupBuilder
             groups.Add(g);
         }
         if (rest.Count > 0) groups.Add(new ParameterGroup(rest, "rest"));
+        return groups;
+    }
+
+    /// <summary>
+    /// Splits parameters into two groups by a decay mask: the decayed ones, named <c>decay</c> (weight decay left
+    /// unset, so the optimizer's default applies, or <paramref name="weightDecay"/> when given), and the rest,
+    /// named <c>no_decay</c>, with weight decay 0. Empty groups are left out.
+    /// </summary>
+    /// <param name="parameters">The parameters, for example a model's.</param>
+    /// <param name="weightDecay">λ for the decayed group, or null for the optimizer's default.</param>
+    /// <param name="isDecayed">Which parameters decay; <see cref="DecayMask.IsDecayedByDefault"/> when null.</param>
+    public static IReadOnlyList<ParameterGroup> SplitByDecay(IEnumerable<Parameter> parameters, double? weightDecay = null, Func<Parameter, bool>? isDecayed = null)
+    {
+        var groups = Split(parameters, isDecayed ?? DecayMask.IsDecayedByDefault, g => { if (weightDecay is double wd) g.WeightDecay = wd; }, "decay").ToList();
+        for (int i = 0; i < groups.Count; i++)
+        {
+            if (groups[i].Name != "rest") continue;
+            var g = new ParameterGroup(groups[i].Parameters, "no_decay", weightDecay: 0);
+            groups[i] = g;
+        }
         return groups;
     }
 

@@ -3,36 +3,85 @@ using Regularize.Nn;
 using Regularize.Optimizers.Kernels;
 using Regularize.Regularization;
 using Regularize.Tensors;
+using Regularize.Tensors.Kernels;
 
 namespace Regularize.Optimizers;
 
 /// <summary>
-/// The base of every optimizer: parameter groups, <see cref="Step"/>, <see cref="ZeroGrad"/>, the
-/// non-finite gradient policy and state export/import. A step first checks every gradient, then runs
-/// one fused update pass per parameter (large parameters split across cores), and allocates nothing
-/// once each parameter's state exists.
+/// The base of every optimizer, and all of its machinery: parameter groups, <see cref="Step()"/>,
+/// <see cref="ZeroGrad"/>, the non-finite gradient policy, per-parameter state slots and step counts, state
+/// export/import by slot name, and the one fused loop that runs the optimizer's rule with the decay and L1
+/// pieces around it. An optimizer supplies only its slot names, its hyperparameters with their defaults, where
+/// its decay enters (<see cref="Regularization.DecayPlacement"/>) and <see cref="Plan"/>, which turns a group's
+/// hyperparameters into an <see cref="IUpdateRule{TSelf}"/> for one parameter.
 /// </summary>
-public abstract class Optimizer : IChunkWork
+/// <remarks>
+/// A step first checks every gradient (one read-only pass), then plans every parameter, then runs one fused
+/// update pass per parameter (large parameters split across cores); a rule with per-tensor sums
+/// (<see cref="IReducingRule{TSelf}"/>) gets a reduce pass before its update pass. It allocates nothing once each
+/// parameter's state exists. The check cannot be folded into the update pass: a bad gradient found in a later chunk would
+/// leave earlier chunks updated, and the step is never half-applied.
+/// </remarks>
+public abstract partial class Optimizer : IChunkWork
 {
     /// <summary>Large parameters are split into chunks of this many elements (a multiple of 16) for the cores.</summary>
     internal const int ChunkElements = 1 << 18;
 
     private readonly ParameterGroup[] _groups;
+    private readonly string[] _slotNames;
+    private readonly Dictionary<Parameter, SlotState> _states = new(ReferenceEqualityComparer.Instance);
     private readonly ChunkRunner _runner = new();
+    private readonly ParameterStep _step;
     private Parameter[] _slotParameter = [];
     private int[] _slotGroup = [];
+    private PlannedUpdate?[] _plans = [];
     private int _slotCount;
     private (int Slot, int Start, int Count)[] _chunks = [];
-    private bool[] _chunkFinite = [];
+    private bool[] _chunkOk = [];
     private int _chunkCount;
     private int[] _batchStart = [0];
     private int _batchCount;
-    private bool _checking;
+    private Phase _phase;
+    private (double A, double B)[] _chunkSums = [];
+    private bool _anyReduces;
+    private float _bound;
     private int _maxDegreeOfParallelism = Environment.ProcessorCount;
 
-    private protected Optimizer(IEnumerable<ParameterGroup> groups, Action<ParameterGroup> fillDefaults)
+    /// <summary>Creates the optimizer over <paramref name="groups"/> and fills each group's unset values with the defaults.</summary>
+    /// <param name="groups">The parameter groups; a parameter in at most one, names unique.</param>
+    /// <param name="slotNames">The names of the per-parameter state slots (at most <see cref="StateSlots.MaxSlots"/>), in slot order; they key exported state.</param>
+    /// <param name="decayPlacement">Where the weight decay λ enters.</param>
+    /// <param name="defaults">The optimizer's hyperparameters with their default values; each is checked against its range.</param>
+    /// <param name="decayScaling">What a decoupled λ is multiplied by: lr (PyTorch) or ηₜ (paper).</param>
+    /// <param name="maximize">The default of <see cref="ParameterGroup.Maximize"/>.</param>
+    /// <param name="l1Mode">The default of <see cref="ParameterGroup.L1Mode"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A default is out of range; the message names the hyperparameter and its value.</exception>
+    /// <exception cref="ArgumentException">The groups are empty, share a parameter, repeat a name, or the slot names are invalid.</exception>
+    protected Optimizer(IEnumerable<ParameterGroup> groups, IReadOnlyList<string> slotNames, DecayPlacement decayPlacement,
+        IEnumerable<(Hyperparameter Hyperparameter, double Value)> defaults, DecayScaling decayScaling = DecayScaling.LearningRate,
+        bool maximize = false, L1Mode l1Mode = L1Mode.Proximal)
     {
         ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(slotNames);
+        ArgumentNullException.ThrowIfNull(defaults);
+        if (!Enum.IsDefined(decayPlacement)) throw new ArgumentOutOfRangeException(nameof(decayPlacement), decayPlacement, $"decayPlacement must be Coupled, Decoupled or InRule, was {decayPlacement}.");
+        if (!Enum.IsDefined(decayScaling)) throw new ArgumentOutOfRangeException(nameof(decayScaling), decayScaling, $"decayScaling must be LearningRate or ScheduleMultiplier, was {decayScaling}.");
+        if (!Enum.IsDefined(l1Mode)) throw new ArgumentOutOfRangeException(nameof(l1Mode), l1Mode, $"l1Mode must be Proximal or Subgradient, was {l1Mode}.");
+        _slotNames = slotNames.ToArray();
+        if (_slotNames.Length > StateSlots.MaxSlots)
+            throw new ArgumentException($"An optimizer has at most {StateSlots.MaxSlots} state slots, was given {_slotNames.Length}.", nameof(slotNames));
+        for (int i = 0; i < _slotNames.Length; i++)
+        {
+            string s = _slotNames[i];
+            if (string.IsNullOrEmpty(s) || s.Contains('.') || Array.IndexOf(_slotNames, s) != i)
+                throw new ArgumentException($"Slot names must be non-empty, unique and free of dots, was [{string.Join(", ", _slotNames)}].", nameof(slotNames));
+        }
+        var defaultList = defaults.ToArray();
+        foreach (var (h, value) in defaultList)
+        {
+            ArgumentNullException.ThrowIfNull(h, nameof(defaults));
+            h.Check(value);
+        }
         _groups = groups.ToArray();
         if (_groups.Length == 0) throw new ArgumentException("An optimizer needs at least one parameter group.", nameof(groups));
         var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
@@ -45,18 +94,32 @@ public abstract class Optimizer : IChunkWork
                 if (!seen.Add(p)) throw new ArgumentException($"Parameter '{p.Name}' appears in more than one parameter group.", nameof(groups));
                 if (!names.Add(p.Name)) throw new ArgumentException($"Two parameters are named '{p.Name}'; state is keyed by name, so names must be unique.", nameof(groups));
             }
-            fillDefaults(g);
+            foreach (var (h, value) in defaultList) g.SetDefault(h, value);
+            g.Maximize ??= maximize;
+            g.L1Mode ??= l1Mode;
             g.InitialLearningRate ??= g.LearningRate;
         }
+        DecayPlacement = decayPlacement;
+        DecayScaling = decayScaling;
+        _step = new ParameterStep(this);
     }
 
     /// <summary>The groups, each with its own hyperparameters, in order.</summary>
     public IReadOnlyList<ParameterGroup> ParameterGroups => _groups;
 
+    /// <summary>The names of the per-parameter state slots, in slot order (<c>m</c>, <c>v</c>, <c>vMax</c> for Adam).</summary>
+    public IReadOnlyList<string> SlotNames => _slotNames;
+
+    /// <summary>Where the weight decay λ enters this optimizer's update.</summary>
+    public DecayPlacement DecayPlacement { get; }
+
+    /// <summary>What a decoupled λ is multiplied by at each step (used only when <see cref="DecayPlacement"/> is decoupled).</summary>
+    public DecayScaling DecayScaling { get; }
+
     /// <summary>What a step does when a gradient holds NaN or ±∞ (throw by default; it is never applied).</summary>
     public NonFiniteGradient NonFiniteGradient { get; set; } = NonFiniteGradient.Throw;
 
-    /// <summary>True when the last <see cref="Step"/> found a non-finite gradient and, under <see cref="NonFiniteGradient.Skip"/>, changed nothing.</summary>
+    /// <summary>True when the last <see cref="Step()"/> found a non-finite gradient and, under <see cref="NonFiniteGradient.Skip"/>, changed nothing.</summary>
     public bool LastStepSkipped { get; private set; }
 
     /// <summary>The number of steps skipped so far under <see cref="NonFiniteGradient.Skip"/>.</summary>
@@ -71,39 +134,95 @@ public abstract class Optimizer : IChunkWork
             : throw new ArgumentOutOfRangeException(nameof(value), value, $"maxDegreeOfParallelism must be >= 1, was {value}.");
     }
 
+    /// <summary>The state of every parameter that has been stepped, keyed by parameter.</summary>
+    public IReadOnlyDictionary<Parameter, SlotState> State => _states;
+
+    /// <summary>The state of <paramref name="parameter"/>, or null before its first step.</summary>
+    public SlotState? StateOf(Parameter parameter) => _states.GetValueOrDefault(parameter);
+
+    /// <summary>Runs every update through the scalar form only (benchmarks' baseline).</summary>
+    internal bool ScalarOnly { get; set; }
+
+    /// <summary>
+    /// The largest gradient magnitude a step accepts; a larger one (or NaN/±∞) is handled by the
+    /// <see cref="NonFiniteGradient"/> policy before anything changes. Adam lowers it so that g² cannot overflow v.
+    /// </summary>
+    protected virtual float GradientBound => float.MaxValue;
+
+    /// <summary>
+    /// Turns the group's hyperparameters into the rule for one parameter in this step: compute the rule's scalars,
+    /// <see cref="ParameterStep.Allocate"/> the slots it needs, and call <see cref="ParameterStep.Run{TRule}"/> once.
+    /// Runs on the stepping thread, for every parameter with a gradient, before any parameter changes.
+    /// </summary>
+    /// <param name="step">The parameter, its group, its state and the step number.</param>
+    protected abstract void Plan(ParameterStep step);
+
+    /// <summary>Throws when the group's current hyperparameters cannot be used together (checked at every step, before anything changes).</summary>
+    /// <param name="group">The group.</param>
+    /// <param name="index">Its index, for messages.</param>
+    protected virtual void ValidateGroup(ParameterGroup group, int index)
+    {
+        if (DecayPlacement == DecayPlacement.Decoupled && DecayScaling == DecayScaling.ScheduleMultiplier && group.WeightDecay != 0) DecoupledRate(group);
+    }
+
+    /// <summary>The shape of slot <paramref name="slot"/> for <paramref name="parameter"/>: the parameter's own by default.
+    /// A slot of another shape (a factored moment, a per-parameter scalar) is not walked by the fused loop; the rule reads it in <see cref="Plan"/>.</summary>
+    /// <param name="slot">The slot number.</param>
+    /// <param name="parameter">The parameter.</param>
+    protected internal virtual Shape SlotShape(int slot, Parameter parameter) => parameter.Shape;
+
     /// <summary>
     /// Applies one update to every parameter whose <see cref="Parameter.Grad"/> is not null. All gradients
-    /// are checked for NaN/±∞ before any parameter changes; see <see cref="NonFiniteGradient"/>.
+    /// are checked for NaN/±∞ (and for magnitudes above <see cref="GradientBound"/>) before any parameter changes;
+    /// see <see cref="NonFiniteGradient"/>.
     /// </summary>
-    /// <exception cref="NonFiniteGradientException">A gradient is not finite and the policy is <see cref="NonFiniteGradient.Throw"/>.</exception>
+    /// <exception cref="NonFiniteGradientException">A gradient is not finite (or too large) and the policy is <see cref="NonFiniteGradient.Throw"/>.</exception>
     /// <exception cref="InvalidOperationException">A group's hyperparameters are inconsistent (the message names the group).</exception>
-    public void Step()
+    public void Step() => Step(double.NaN, trustNorm: false);
+
+    /// <summary>
+    /// <see cref="Step()"/> for a caller that already read every gradient: <paramref name="gradientNorm"/> is the
+    /// global L2 norm of all gradients, as <see cref="GradientClipping.ClipByGlobalNorm"/> returns it (clipping only
+    /// lowers it). When it is finite and at most <see cref="GradientBound"/>, no element can be NaN, infinite or above
+    /// the bound (|gᵢ| ≤ ‖g‖), so the step skips its own read pass over the gradients; otherwise it checks as
+    /// <see cref="Step()"/> does. The guarantee that nothing is half-applied then rests on the norm being that of the
+    /// current gradients.
+    /// </summary>
+    /// <param name="gradientNorm">‖g‖ over the gradients of every parameter this optimizer steps (NaN or ∞ when one is not finite).</param>
+    /// <exception cref="NonFiniteGradientException">A gradient is not finite (or too large) and the policy is <see cref="NonFiniteGradient.Throw"/>.</exception>
+    /// <exception cref="InvalidOperationException">A group's hyperparameters are inconsistent (the message names the group).</exception>
+    public void Step(double gradientNorm) => Step(gradientNorm, trustNorm: true);
+
+    private void Step(double gradientNorm, bool trustNorm)
     {
         LastStepSkipped = false;
         for (int g = 0; g < _groups.Length; g++) ValidateGroup(_groups[g], g);
         CollectSlots();
 
-        _checking = true;
-        _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
+        _bound = GradientBound;
+        if (trustNorm && double.IsFinite(gradientNorm) && gradientNorm <= _bound) Array.Fill(_chunkOk, true, 0, _chunkCount);
+        else
+        {
+            _phase = Phase.Check;
+            _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
+        }
         for (int c = 0; c < _chunkCount; c++)
         {
-            if (_chunkFinite[c]) continue;
-            string name = _slotParameter[_chunks[c].Slot].Name;
+            if (_chunkOk[c]) continue;
             if (NonFiniteGradient == NonFiniteGradient.Skip)
             {
                 LastStepSkipped = true;
                 SkippedSteps++;
                 return;
             }
-            throw new NonFiniteGradientException(name,
-                $"The gradient of parameter '{name}' holds NaN or infinity; no parameter was updated. " +
-                "Set NonFiniteGradient = Skip to skip such steps instead.");
+            throw BadGradient(c);
         }
 
-        EnsureSlotCapacity(_slotCount);
-        for (int s = 0; s < _slotCount; s++) PrepareSlot(s, _groups[_slotGroup[s]], _slotParameter[s]);
-        _checking = false;
+        PlanAll();
+        if (_anyReduces) ReducePhase();
+        _phase = Phase.Update;
         _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
+        for (int s = 0; s < _slotCount; s++) _states[_slotParameter[s]].Step++;
     }
 
     /// <summary>Clears every parameter's gradient: zeroes it in place, or sets it to null when <paramref name="setToNull"/>.</summary>
@@ -121,136 +240,92 @@ public abstract class Optimizer : IChunkWork
         }
     }
 
-    /// <summary>Copies the optimizer's state (hyperparameters and per-parameter tensors) into plain data, keyed by parameter name.</summary>
-    public OptimizerState ExportState()
+    /// <summary>What λ is multiplied by in a decoupled decay: lr (PyTorch) or the schedule multiplier ηₜ (paper).</summary>
+    internal double DecoupledRate(ParameterGroup g)
     {
-        var state = new OptimizerState { Optimizer = GetType().Name };
-        foreach (var g in _groups)
+        if (DecayScaling == DecayScaling.LearningRate) return g.LearningRate;
+        if (g.ScheduleMultiplier is double eta) return eta;
+        double initial = g.InitialLearningRate ?? g.LearningRate;
+        if (initial <= 0)
         {
-            state.Groups.Add(new GroupState
-            {
-                Name = g.Name,
-                ParameterNames = g.Parameters.Select(p => p.Name).ToList(),
-                Hyperparameters = HyperparameterCodec.Export(g),
-            });
-            foreach (var p in g.Parameters)
-            {
-                var ps = ExportParameter(p);
-                if (ps is null) continue;
-                if (!state.Parameters.TryAdd(p.Name, ps))
-                    throw new InvalidOperationException($"Two parameters are named '{p.Name}'; state is keyed by name.");
-            }
+            throw new InvalidOperationException(
+                $"Group '{g.Name}': DecayScaling.ScheduleMultiplier needs an initial learning rate > 0 or an explicit ScheduleMultiplier.");
         }
-        return state;
+        return g.LearningRate / initial;
     }
 
-    /// <summary>
-    /// Restores state exported by an optimizer of the same type over parameters with the same names and
-    /// shapes. Everything is validated before anything changes: on error the optimizer is untouched.
-    /// Parameters absent from <paramref name="state"/> lose their state (as if never stepped).
-    /// </summary>
-    /// <exception cref="ArgumentException">The type, groups, names, shapes or values do not match; the message names the parameter and both shapes.</exception>
-    public void ImportState(OptimizerState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        string type = GetType().Name;
-        if (state.Optimizer != type)
-            throw new ArgumentException($"The state was exported by '{state.Optimizer}', not '{type}'.", nameof(state));
-        if (state.Groups is null || state.Groups.Count != _groups.Length)
-            throw new ArgumentException($"The state has {state.Groups?.Count ?? 0} parameter groups; this optimizer has {_groups.Length}.", nameof(state));
-        var byName = new Dictionary<string, Parameter>(StringComparer.Ordinal);
-        for (int g = 0; g < _groups.Length; g++)
-        {
-            var gs = state.Groups[g] ?? throw new ArgumentException($"Group {g} of the state is null.", nameof(state));
-            var ours = _groups[g].Parameters;
-            var theirs = gs.ParameterNames ?? [];
-            if (theirs.Count != ours.Count || !ours.Select(p => p.Name).SequenceEqual(theirs, StringComparer.Ordinal))
-            {
-                throw new ArgumentException(
-                    $"Group {g} ('{_groups[g].Name}') holds [{string.Join(", ", ours.Select(p => p.Name))}], " +
-                    $"but the state's group {g} holds [{string.Join(", ", theirs)}].", nameof(state));
-            }
-            HyperparameterCodec.Validate(gs.Hyperparameters, g);
-            foreach (var p in ours) byName[p.Name] = p;
-        }
-        var parameters = state.Parameters ?? [];
-        foreach (var (name, ps) in parameters)
-        {
-            if (!byName.TryGetValue(name, out var p))
-                throw new ArgumentException($"The state has an entry for parameter '{name}', which this optimizer does not hold.", nameof(state));
-            if (ps is null) throw new ArgumentException($"The state of parameter '{name}' is null.", nameof(state));
-            ValidateParameter(p, ps);
-        }
-
-        for (int g = 0; g < _groups.Length; g++) HyperparameterCodec.Import(_groups[g], state.Groups[g].Hyperparameters);
-        ClearState();
-        foreach (var (name, ps) in parameters) ImportParameter(byName[name], ps);
-    }
-
-    // ---- what each optimizer supplies ----
-
-    /// <summary>Throws when the group's current hyperparameters cannot be used (checked at every step).</summary>
-    private protected virtual void ValidateGroup(ParameterGroup group, int index) { }
-
-    /// <summary>Grows per-slot arrays to hold at least <paramref name="slots"/> entries.</summary>
-    private protected abstract void EnsureSlotCapacity(int slots);
-
-    /// <summary>Creates the parameter's state if needed, advances its step and computes the slot's scalars (sequential, before the pass).</summary>
-    private protected abstract void PrepareSlot(int slot, ParameterGroup group, Parameter parameter);
-
-    /// <summary>Updates elements [start, start + count) of the slot's parameter (may run on any thread).</summary>
-    private protected abstract void UpdateRange(int slot, Parameter parameter, int start, int count);
-
-    private protected abstract ParameterState? ExportParameter(Parameter parameter);
-
-    private protected abstract void ValidateParameter(Parameter parameter, ParameterState state);
-
-    private protected abstract void ImportParameter(Parameter parameter, ParameterState state);
-
-    private protected abstract void ClearState();
-
-    // ---- helpers for the optimizers ----
+    internal ref PlannedUpdate? PlanSlot(int index) => ref _plans[index];
 
     /// <summary>A reference to element <paramref name="start"/> of <paramref name="t"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ref float AtElement(Tensor t, int start) => ref Unsafe.Add(ref t.First, t.Offset + start);
 
-
-    /// <summary>Checks a named state tensor against the parameter's shape; the message names the parameter and both shapes.</summary>
-    internal static void CheckTensorOf(Parameter p, ParameterState ps, string key, bool required)
+    private NonFiniteGradientException BadGradient(int chunk)
     {
-        if (ps.Tensors is null || !ps.Tensors.TryGetValue(key, out var t) || t is null)
+        var (slot, start, count) = _chunks[chunk];
+        var p = _slotParameter[slot];
+        string name = p.Name;
+        bool finite = ReductionKernels.AllFinite(ref AtElement(p.Grad!, start), (nuint)count);
+        string what = finite
+            ? $"holds an element of magnitude above {_bound:G3}, which would overflow {GetType().Name}'s state to infinity"
+            : "holds NaN or infinity";
+        return new NonFiniteGradientException(name,
+            $"The gradient of parameter '{name}' {what}; no parameter was updated. Set NonFiniteGradient = Skip to skip such steps instead.");
+    }
+
+    /// <summary>
+    /// Runs the reduce phase of every rule that has one, then gives each its tensor's sums: chunk partial sums
+    /// combined in chunk order, so the result does not depend on the thread count.
+    /// </summary>
+    private void ReducePhase()
+    {
+        if (_chunkSums.Length < _chunkCount) _chunkSums = new (double, double)[_chunks.Length];
+        _phase = Phase.Reduce;
+        _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
+        int c = 0;
+        for (int s = 0; s < _slotCount; s++)
         {
-            if (required) throw new ArgumentException($"The state of parameter '{p.Name}' lacks the tensor '{key}'.", "state");
-            return;
-        }
-        var shape = t.Shape ?? [];
-        if (!shape.AsSpan().SequenceEqual(p.Shape.Dimensions))
-        {
-            throw new ArgumentException(
-                $"The state tensor '{key}' of parameter '{p.Name}' has shape {FormatShape(shape)}, but the parameter has shape {p.Shape}.", "state");
-        }
-        long length = 1;
-        foreach (int d in shape) length *= d;
-        if (t.Data is null || t.Data.Length != length)
-        {
-            throw new ArgumentException(
-                $"The state tensor '{key}' of parameter '{p.Name}' has {t.Data?.Length ?? 0} values for shape {FormatShape(shape)}.", "state");
+            double a = 0, b = 0;
+            for (; c < _chunkCount && _chunks[c].Slot == s; c++)
+            {
+                a += _chunkSums[c].A;
+                b += _chunkSums[c].B;
+            }
+            if (_plans[s]!.Reduces) _plans[s]!.Complete(a, b);
         }
     }
 
-    internal static void CheckKeysOf(Parameter p, ParameterState ps, params string[] allowed)
+    private void PlanAll()
     {
-        foreach (var key in ps.Tensors?.Keys ?? Enumerable.Empty<string>())
+        _anyReduces = false;
+        if (_plans.Length < _slotCount) Array.Resize(ref _plans, _slotCount);
+        var step = _step;
+        step.Allocated.Clear();
+        step.Created.Clear();
+        try
         {
-            if (Array.IndexOf(allowed, key) < 0)
-                throw new ArgumentException($"The state of parameter '{p.Name}' has an unknown tensor '{key}' (expected {string.Join(", ", allowed)}).", "state");
+            for (int s = 0; s < _slotCount; s++)
+            {
+                var p = _slotParameter[s];
+                if (!_states.TryGetValue(p, out var state))
+                {
+                    _states.Add(p, state = new SlotState(_slotNames));
+                    step.Created.Add(p);
+                }
+                step.Reset(s, _groups[_slotGroup[s]], p, state);
+                Plan(step);
+                if (!step.Ran) throw new InvalidOperationException($"{GetType().Name}.Plan did not call Run for parameter '{p.Name}'.");
+                _anyReduces |= _plans[s]!.Reduces;
+            }
+        }
+        catch
+        {
+            // Nothing is half-applied: slots allocated by this step's plans go away again.
+            foreach (var (state, slot) in step.Allocated) state.Tensors[slot] = null;
+            foreach (var p in step.Created) _states.Remove(p);
+            throw;
         }
     }
-
-    private static string FormatShape(int[] shape) => "[" + string.Join(",", shape) + "]";
-
-    // ---- the pass ----
 
     private void CollectSlots()
     {
@@ -275,7 +350,7 @@ public abstract class Optimizer : IChunkWork
         if (_chunks.Length < chunks)
         {
             _chunks = new (int, int, int)[chunks];
-            _chunkFinite = new bool[chunks];
+            _chunkOk = new bool[chunks];
         }
         int s = 0, c = 0;
         for (int gi = 0; gi < _groups.Length; gi++)
@@ -314,33 +389,26 @@ public abstract class Optimizer : IChunkWork
         for (int index = _batchStart[batch]; index < _batchStart[batch + 1]; index++)
         {
             var (slot, start, count) = _chunks[index];
-            var p = _slotParameter[slot];
-            if (_checking)
+            switch (_phase)
             {
-                _chunkFinite[index] = ReductionKernels.AllFinite(ref AtElement(p.Grad!, start), (nuint)count);
-            }
-            else
-            {
-                UpdateRange(slot, p, start, count);
+                case Phase.Check:
+                    _chunkOk[index] = ReductionKernels.AllWithin(ref AtElement(_slotParameter[slot].Grad!, start), (nuint)count, _bound);
+                    break;
+                case Phase.Reduce:
+                    var plan = _plans[slot]!;
+                    _chunkSums[index] = plan.Reduces ? plan.Reduce(start, count, ScalarOnly) : default;
+                    break;
+                default:
+                    _plans[slot]!.Run(start, count, ScalarOnly);
+                    break;
             }
         }
     }
-}
 
-/// <summary>An optimizer whose per-parameter state is a <typeparamref name="TState"/>, keyed by parameter.</summary>
-/// <typeparam name="TState">The typed state (<see cref="AdamState"/>, <see cref="SgdState"/>).</typeparam>
-public abstract class Optimizer<TState> : Optimizer where TState : class
-{
-    private protected readonly Dictionary<Parameter, TState> States = new(ReferenceEqualityComparer.Instance);
-    private protected TState[] SlotState = [];
-
-    private protected Optimizer(IEnumerable<ParameterGroup> groups, Action<ParameterGroup> fillDefaults) : base(groups, fillDefaults) { }
-
-    /// <summary>The state of every parameter that has been stepped, keyed by parameter.</summary>
-    public IReadOnlyDictionary<Parameter, TState> State => States;
-
-    /// <summary>The state of <paramref name="parameter"/>, or null before its first step.</summary>
-    public TState? StateOf(Parameter parameter) => States.GetValueOrDefault(parameter);
-
-    private protected override void ClearState() => States.Clear();
+    private enum Phase
+    {
+        Check,
+        Reduce,
+        Update,
+    }
 }

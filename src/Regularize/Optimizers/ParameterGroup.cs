@@ -12,12 +12,12 @@ namespace Regularize.Optimizers;
 /// A value that was never set is "unset": an optimizer built over the group fills it with the
 /// optimizer's constructor default (as PyTorch does with its <c>defaults</c>), and <see cref="IsSet"/>
 /// tells the two apart. Before that, reading an unset value gives the library default
-/// (learning rate 0, weight decay 0, momentum 0, β₁ 0.9, β₂ 0.999, ε 1e-8, dampening 0, L1 0).
+/// (<see cref="Hyperparameter.DefaultValue"/>: learning rate 0, weight decay 0, momentum 0, β₁ 0.9, β₂ 0.999,
+/// ε 1e-8, dampening 0, L1 0). Any <see cref="Hyperparameter"/>, including one an optimizer defines, is stored by name.
 /// </remarks>
 public sealed class ParameterGroup
 {
-    private static readonly int Count = Enum.GetValues<Hyperparameter>().Length;
-    private readonly double?[] _values = new double?[Count];
+    private readonly Dictionary<Hyperparameter, double> _values = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates a group over <paramref name="parameters"/>, optionally with its own hyperparameters.</summary>
     /// <param name="parameters">The parameters; none may appear twice.</param>
@@ -62,7 +62,7 @@ public sealed class ParameterGroup
     /// <summary>Adam's β₂, in [0, 1).</summary>
     public double Beta2 { get => Get(Hyperparameter.Beta2); set => Set(Hyperparameter.Beta2, value); }
 
-    /// <summary>Adam's ε, finite and ≥ 0.</summary>
+    /// <summary>Adam's ε, finite and &gt; 0.</summary>
     public double Epsilon { get => Get(Hyperparameter.Epsilon); set => Set(Hyperparameter.Epsilon, value); }
 
     /// <summary>SGD's dampening τ, in [0, 1].</summary>
@@ -96,15 +96,30 @@ public sealed class ParameterGroup
     /// </summary>
     public double? ScheduleMultiplier { get; set; }
 
-    /// <summary>Reads a hyperparameter by kind (the library default when it is unset).</summary>
-    public double Get(Hyperparameter hyperparameter) => _values[Index(hyperparameter)] ?? Default(hyperparameter);
+    /// <summary>Reads a hyperparameter (its <see cref="Hyperparameter.DefaultValue"/> when it is unset).</summary>
+    public double Get(Hyperparameter hyperparameter)
+    {
+        ArgumentNullException.ThrowIfNull(hyperparameter);
+        return _values.TryGetValue(hyperparameter, out double v) ? v : hyperparameter.DefaultValue;
+    }
 
-    /// <summary>Writes a hyperparameter by kind, with the same validation as its property.</summary>
+    /// <summary>Writes a hyperparameter, with the same validation as its property.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is out of range; the message names it.</exception>
-    public void Set(Hyperparameter hyperparameter, double value) => _values[Index(hyperparameter)] = Check(hyperparameter, value);
+    public void Set(Hyperparameter hyperparameter, double value)
+    {
+        ArgumentNullException.ThrowIfNull(hyperparameter);
+        _values[hyperparameter] = hyperparameter.Check(value);
+    }
 
     /// <summary>Whether the hyperparameter has been given a value (by the user, a schedule or an optimizer's defaults).</summary>
-    public bool IsSet(Hyperparameter hyperparameter) => _values[Index(hyperparameter)].HasValue;
+    public bool IsSet(Hyperparameter hyperparameter)
+    {
+        ArgumentNullException.ThrowIfNull(hyperparameter);
+        return _values.ContainsKey(hyperparameter);
+    }
+
+    /// <summary>The hyperparameters that have been given a value, in no particular order.</summary>
+    public IEnumerable<Hyperparameter> AssignedHyperparameters => _values.Keys;
 
     /// <inheritdoc/>
     public override string ToString() => $"ParameterGroup '{Name}' ({Parameters.Count} parameters, lr {LearningRate}, weightDecay {WeightDecay})";
@@ -112,41 +127,5 @@ public sealed class ParameterGroup
     internal void SetDefault(Hyperparameter hyperparameter, double value)
     {
         if (!IsSet(hyperparameter)) Set(hyperparameter, value);
-    }
-
-    private static int Index(Hyperparameter h) =>
-        (uint)h < (uint)Count ? (int)h : throw new ArgumentOutOfRangeException(nameof(h), h, null);
-
-    private static double Default(Hyperparameter h) => h switch
-    {
-        Hyperparameter.Beta1 => 0.9,
-        Hyperparameter.Beta2 => 0.999,
-        Hyperparameter.Epsilon => 1e-8,
-        _ => 0,
-    };
-
-    /// <summary>The name used in messages and exported state: <c>learningRate</c>, <c>weightDecay</c>...</summary>
-    internal static string CamelName(Hyperparameter h)
-    {
-        string s = h.ToString();
-        return h == Hyperparameter.L1 ? "l1" : char.ToLowerInvariant(s[0]) + s[1..];
-    }
-
-    internal static double Check(Hyperparameter h, double value)
-    {
-        (double low, double high, bool upperOpen) = h switch
-        {
-            Hyperparameter.Momentum or Hyperparameter.Beta1 or Hyperparameter.Beta2 => (0.0, 1.0, true),
-            Hyperparameter.Dampening => (0.0, 1.0, false),
-            _ => (0.0, double.MaxValue, false),
-        };
-        bool ok = double.IsFinite(value) && value >= low && (upperOpen ? value < high : value <= high);
-        if (!ok)
-        {
-            string name = CamelName(h);
-            string range = upperOpen ? $"in [{low}, {high})" : high == double.MaxValue ? $">= {low}" : $"in [{low}, {high}]";
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be {range}, was {value}.");
-        }
-        return value;
     }
 }

@@ -1,5 +1,8 @@
+using System.Runtime.CompilerServices;
 using Regularize.Nn;
+using Regularize.Optimizers.Kernels;
 using Regularize.Regularization;
+using Regularize.Tensors.Kernels;
 
 namespace Regularize.Optimizers;
 
@@ -20,6 +23,8 @@ namespace Regularize.Optimizers;
 ///   θₜ = θₜ₋₁ − lr·g
 ///   θₜ = sign(θₜ)·max(|θₜ| − lr·λ₁, 0)   (only with L1Mode.Proximal)
 /// </code>
+/// The loop lines are <see cref="Rule{TBuffer, TNesterov}"/>; the coupled L2 and L1 lines are the shared pieces of
+/// <see cref="DecayPlacement.Coupled"/>.
 /// <list type="table">
 /// <listheader><term>symbol</term><description>in code</description></listheader>
 /// <item><term>lr</term><description><c>learningRate</c>, <see cref="ParameterGroup.LearningRate"/></description></item>
@@ -27,12 +32,15 @@ namespace Regularize.Optimizers;
 /// <item><term>τ</term><description><c>dampening</c></description></item>
 /// <item><term>λ</term><description><c>weightDecay</c> (coupled)</description></item>
 /// <item><term>λ₁</term><description><c>l1</c>, with <c>l1Mode</c></description></item>
-/// <item><term>b</term><description><see cref="SgdState.MomentumBuffer"/></description></item>
+/// <item><term>b</term><description>slot <c>momentumBuffer</c> (<see cref="Optimizer.StateOf"/>), allocated on the first step with μ ≠ 0</description></item>
 /// </list>
 /// </summary>
-public sealed class Sgd : Optimizer<SgdState>
+public sealed class Sgd : Optimizer
 {
-    private SgdPlan[] _plans = [];
+    internal const int Buffer = 0;
+
+    /// <summary>The one state slot: the momentum buffer b (PyTorch's <c>momentum_buffer</c>).</summary>
+    internal static readonly string[] Slots = ["momentumBuffer"];
 
     /// <summary>Creates SGD over <paramref name="parameters"/> in one group.</summary>
     /// <param name="parameters">The parameters to train.</param>
@@ -65,35 +73,109 @@ public sealed class Sgd : Optimizer<SgdState>
     /// <exception cref="ArgumentException">A hyperparameter is out of range or Nesterov is misconfigured; the message names it.</exception>
     public Sgd(IEnumerable<ParameterGroup> groups, double learningRate, double momentum = 0, double dampening = 0, bool nesterov = false,
         double weightDecay = 0, bool maximize = false, double l1 = 0, L1Mode l1Mode = L1Mode.Proximal)
-        : base(Checked(groups, learningRate, momentum, dampening, nesterov, weightDecay, l1),
-            g => SgdCore.FillDefaults(g, learningRate, momentum, dampening, nesterov, weightDecay, maximize, l1, l1Mode))
+        : base(groups, Slots, DecayPlacement.Coupled, Defaults(learningRate, momentum, dampening, nesterov, weightDecay, l1), maximize: maximize, l1Mode: l1Mode)
     {
+        FillNesterov(ParameterGroups, nesterov);
     }
 
-    private static IEnumerable<ParameterGroup> Checked(IEnumerable<ParameterGroup> groups, double learningRate, double momentum,
-        double dampening, bool nesterov, double weightDecay, double l1)
+    internal static (Hyperparameter, double)[] Defaults(double learningRate, double momentum, double dampening, bool nesterov, double weightDecay, double l1)
     {
-        SgdCore.CheckDefaults(learningRate, momentum, dampening, nesterov, weightDecay, l1);
-        return groups;
+        (Hyperparameter, double)[] defaults =
+            [(Hyperparameter.LearningRate, learningRate), (Hyperparameter.Momentum, momentum), (Hyperparameter.Dampening, dampening),
+             (Hyperparameter.WeightDecay, weightDecay), (Hyperparameter.L1, l1)];
+        foreach (var (h, v) in defaults) h.Check(v);
+        if (nesterov && (momentum <= 0 || dampening != 0))
+        {
+            throw new ArgumentException(
+                $"nesterov requires momentum > 0 and dampening = 0, was momentum {momentum}, dampening {dampening}.", nameof(nesterov));
+        }
+        return defaults;
     }
 
-    private protected override void ValidateGroup(ParameterGroup group, int index) => SgdCore.ValidateGroup(group, index);
-
-    private protected override void EnsureSlotCapacity(int slots)
+    internal static void FillNesterov(IReadOnlyList<ParameterGroup> groups, bool nesterov)
     {
-        if (_plans.Length < slots) Array.Resize(ref _plans, slots);
+        foreach (var g in groups)
+        {
+            g.Nesterov ??= nesterov;
+            if (g.Nesterov == true && (g.Momentum <= 0 || g.Dampening != 0))
+            {
+                throw new ArgumentException(
+                    $"Group '{g.Name}': nesterov requires momentum > 0 and dampening = 0, was momentum {g.Momentum}, dampening {g.Dampening}.", "groups");
+            }
+        }
     }
 
-    private protected override void PrepareSlot(int slot, ParameterGroup group, Parameter parameter) =>
-        SgdCore.Prepare(ref _plans[slot], States, group, parameter, decoupled: false, DecayScaling.LearningRate);
+    /// <inheritdoc/>
+    protected override void ValidateGroup(ParameterGroup group, int index)
+    {
+        CheckNesterov(group, index);
+        base.ValidateGroup(group, index);
+    }
 
-    private protected override void UpdateRange(int slot, Parameter parameter, int start, int count) =>
-        SgdCore.Update(_plans[slot], parameter, start, count);
+    internal static void CheckNesterov(ParameterGroup g, int index)
+    {
+        if (g.Nesterov == true && (g.Momentum <= 0 || g.Dampening != 0))
+        {
+            throw new InvalidOperationException(
+                $"Group {index} ('{g.Name}'): nesterov requires momentum > 0 and dampening = 0, was momentum {g.Momentum}, dampening {g.Dampening}.");
+        }
+    }
 
-    private protected override ParameterState? ExportParameter(Parameter parameter) =>
-        States.TryGetValue(parameter, out var s) ? SgdCore.Export(s) : null;
+    /// <inheritdoc/>
+    protected override void Plan(ParameterStep step) => PlanStep(step);
 
-    private protected override void ValidateParameter(Parameter parameter, ParameterState state) => SgdCore.Validate(parameter, state);
+    internal static void PlanStep(ParameterStep step)
+    {
+        var g = step.Group;
+        double mu = g.Momentum;
+        float negLr = (float)-g.LearningRate;
+        if (mu == 0)
+        {
+            step.Run(new Rule<Off, Off>(negLr, 0, 0, 0));
+            return;
+        }
+        // PyTorch seeds the buffer with the first g itself: b = 0·0 + 1·g reproduces that exactly.
+        bool seed = step.Allocate(Buffer);
+        float bufferDecay = seed ? 0f : (float)mu, gradScale = seed ? 1f : (float)(1 - g.Dampening);
+        if (g.Nesterov == true) step.Run(new Rule<On, Off>(negLr, bufferDecay, gradScale, (float)mu).WithNesterov());
+        else step.Run(new Rule<On, Off>(negLr, bufferDecay, gradScale, (float)mu));
+    }
 
-    private protected override void ImportParameter(Parameter parameter, ParameterState state) => States[parameter] = SgdCore.Import(state);
+    /// <summary>
+    /// b = (μ or 0 when seeding)·b + ((1 − τ) or 1 when seeding)·g;  d = g + μ·b (Nesterov) or b;  θ = θ + (−lr)·d.
+    /// Without momentum (<typeparamref name="TBuffer"/> off): θ = θ + (−lr)·g.
+    /// </summary>
+    internal readonly struct Rule<TBuffer, TNesterov>(float negLearningRate, float bufferDecay, float gradScale, float momentum)
+        : IUpdateRule<Rule<TBuffer, TNesterov>> where TBuffer : struct, ISwitch where TNesterov : struct, ISwitch
+    {
+        private readonly float _negLearningRate = negLearningRate, _bufferDecay = bufferDecay, _gradScale = gradScale, _momentum = momentum;
+
+        public Rule<TBuffer, On> WithNesterov() => new(_negLearningRate, _bufferDecay, _gradScale, _momentum);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Update(in Rule<TBuffer, TNesterov> r, float theta, float g, StateSlots s)
+        {
+            float d = g;
+            if (TBuffer.Enabled)
+            {
+                ref float b = ref s[Buffer];
+                b = b * r._bufferDecay + r._gradScale * d;
+                d = TNesterov.Enabled ? d + r._momentum * b : b;
+            }
+            return theta + r._negLearningRate * d;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVec Update<TVec>(in Rule<TBuffer, TNesterov> r, TVec theta, TVec g, StateSlots s) where TVec : struct, IFloatVector<TVec>
+        {
+            var d = g;
+            if (TBuffer.Enabled)
+            {
+                var b = s.Load<TVec>(Buffer) * TVec.Create(r._bufferDecay) + TVec.Create(r._gradScale) * d;
+                s.Store(Buffer, b);
+                d = TNesterov.Enabled ? d + TVec.Create(r._momentum) * b : b;
+            }
+            return theta + TVec.Create(r._negLearningRate) * d;
+        }
+    }
 }

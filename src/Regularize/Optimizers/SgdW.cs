@@ -23,6 +23,7 @@ namespace Regularize.Optimizers;
 ///   θₜ = θ − lr·g
 ///   θₜ = sign(θₜ)·max(|θₜ| − lr·λ₁, 0)   (only with L1Mode.Proximal)
 /// </code>
+/// The rule is <see cref="Sgd"/>'s, unchanged; only the placement differs (<see cref="DecayPlacement.Decoupled"/>).
 /// The buffer b is kept in gradient units with lr applied outside it (PyTorch's form); the paper keeps
 /// lr inside (m = μ·m + ηₜ·α·g). The two agree while lr is constant.
 /// <list type="table">
@@ -33,13 +34,11 @@ namespace Regularize.Optimizers;
 /// <item><term>λ</term><description><c>weightDecay</c> (decoupled)</description></item>
 /// <item><term>ηₜ</term><description><see cref="ParameterGroup.ScheduleMultiplier"/>, or lr / <see cref="ParameterGroup.InitialLearningRate"/></description></item>
 /// <item><term>λ₁</term><description><c>l1</c>, with <c>l1Mode</c></description></item>
-/// <item><term>b</term><description><see cref="SgdState.MomentumBuffer"/></description></item>
+/// <item><term>b</term><description>slot <c>momentumBuffer</c> (<see cref="Optimizer.StateOf"/>)</description></item>
 /// </list>
 /// </summary>
-public sealed class SgdW : Optimizer<SgdState>
+public sealed class SgdW : Optimizer
 {
-    private SgdPlan[] _plans = [];
-
     /// <summary>Creates SgdW over <paramref name="parameters"/> in one group.</summary>
     /// <param name="parameters">The parameters to train.</param>
     /// <param name="learningRate">lr, ≥ 0 (no default, as in PyTorch).</param>
@@ -75,44 +74,19 @@ public sealed class SgdW : Optimizer<SgdState>
     public SgdW(IEnumerable<ParameterGroup> groups, double learningRate, double momentum = 0, double dampening = 0, bool nesterov = false,
         double weightDecay = 0, bool maximize = false, DecayScaling decayScaling = DecayScaling.LearningRate,
         double l1 = 0, L1Mode l1Mode = L1Mode.Proximal)
-        : base(Checked(groups, learningRate, momentum, dampening, nesterov, weightDecay, l1),
-            g => SgdCore.FillDefaults(g, learningRate, momentum, dampening, nesterov, weightDecay, maximize, l1, l1Mode))
+        : base(groups, Sgd.Slots, DecayPlacement.Decoupled, Sgd.Defaults(learningRate, momentum, dampening, nesterov, weightDecay, l1),
+            decayScaling, maximize, l1Mode)
     {
-        if (!Enum.IsDefined(decayScaling)) throw new ArgumentOutOfRangeException(nameof(decayScaling), decayScaling, $"decayScaling must be LearningRate or ScheduleMultiplier, was {decayScaling}.");
-        DecayScaling = decayScaling;
+        Sgd.FillNesterov(ParameterGroups, nesterov);
     }
 
-    /// <summary>What the decoupled λ is multiplied by at each step.</summary>
-    public DecayScaling DecayScaling { get; }
-
-    private static IEnumerable<ParameterGroup> Checked(IEnumerable<ParameterGroup> groups, double learningRate, double momentum,
-        double dampening, bool nesterov, double weightDecay, double l1)
+    /// <inheritdoc/>
+    protected override void ValidateGroup(ParameterGroup group, int index)
     {
-        SgdCore.CheckDefaults(learningRate, momentum, dampening, nesterov, weightDecay, l1);
-        return groups;
+        Sgd.CheckNesterov(group, index);
+        base.ValidateGroup(group, index);
     }
 
-    private protected override void ValidateGroup(ParameterGroup group, int index)
-    {
-        SgdCore.ValidateGroup(group, index);
-        if (DecayScaling == DecayScaling.ScheduleMultiplier && group.WeightDecay != 0) AdamCore.DecoupledRate(group, DecayScaling);
-    }
-
-    private protected override void EnsureSlotCapacity(int slots)
-    {
-        if (_plans.Length < slots) Array.Resize(ref _plans, slots);
-    }
-
-    private protected override void PrepareSlot(int slot, ParameterGroup group, Parameter parameter) =>
-        SgdCore.Prepare(ref _plans[slot], States, group, parameter, decoupled: true, DecayScaling);
-
-    private protected override void UpdateRange(int slot, Parameter parameter, int start, int count) =>
-        SgdCore.Update(_plans[slot], parameter, start, count);
-
-    private protected override ParameterState? ExportParameter(Parameter parameter) =>
-        States.TryGetValue(parameter, out var s) ? SgdCore.Export(s) : null;
-
-    private protected override void ValidateParameter(Parameter parameter, ParameterState state) => SgdCore.Validate(parameter, state);
-
-    private protected override void ImportParameter(Parameter parameter, ParameterState state) => States[parameter] = SgdCore.Import(state);
+    /// <inheritdoc/>
+    protected override void Plan(ParameterStep step) => Sgd.PlanStep(step);
 }

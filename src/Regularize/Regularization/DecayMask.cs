@@ -1,5 +1,4 @@
 using Regularize.Nn;
-using Regularize.Optimizers;
 
 namespace Regularize.Regularization;
 
@@ -17,6 +16,7 @@ namespace Regularize.Regularization;
 /// <item>a name segment is <c>ln</c> or <c>bn</c>, optionally followed by digits or by <c>_</c> and more (<c>ln_f</c>, <c>bn1</c>).</item>
 /// </list>
 /// Everything else (matrices, convolution kernels, embeddings) is decayed. Pass your own predicate when this does not fit.
+/// <c>GroupBuilder.SplitByDecay</c> (in Optimizers) builds the decayed and undecayed parameter groups from a mask.
 /// </remarks>
 public static class DecayMask
 {
@@ -33,27 +33,6 @@ public static class DecayMask
             if (IsNormAbbreviation(s, "ln") || IsNormAbbreviation(s, "bn")) return false;
         }
         return true;
-    }
-
-    /// <summary>
-    /// Splits parameters into two groups: the decayed ones (weight decay left unset, so the optimizer's
-    /// default applies, or <paramref name="weightDecay"/> when given) and the rest with weight decay 0.
-    /// Empty groups are left out.
-    /// </summary>
-    /// <param name="parameters">The parameters, for example a model's.</param>
-    /// <param name="weightDecay">λ for the decayed group, or null for the optimizer's default.</param>
-    /// <param name="isDecayed">Which parameters decay; <see cref="IsDecayedByDefault"/> when null.</param>
-    public static IReadOnlyList<ParameterGroup> Groups(IEnumerable<Parameter> parameters, double? weightDecay = null, Func<Parameter, bool>? isDecayed = null)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        isDecayed ??= IsDecayedByDefault;
-        var list = parameters.ToList();
-        var decayed = list.Where(isDecayed).ToList();
-        var rest = list.Where(p => !isDecayed(p)).ToList();
-        var groups = new List<ParameterGroup>(2);
-        if (decayed.Count > 0) groups.Add(new ParameterGroup(decayed, "decay", weightDecay: weightDecay));
-        if (rest.Count > 0) groups.Add(new ParameterGroup(rest, "no_decay", weightDecay: 0));
-        return groups;
     }
 
     private static bool IsNormAbbreviation(string segment, string prefix)

@@ -1,8 +1,8 @@
 namespace Regularize.Regularization;
 
 /// <summary>
-/// What a decoupled weight decay λ is multiplied by at each step (used by
-/// <see cref="Optimizers.AdamW"/> and <see cref="Optimizers.SgdW"/>).
+/// What a decoupled weight decay λ is multiplied by at each step (used by every optimizer whose
+/// <see cref="DecayPlacement"/> is <see cref="DecayPlacement.Decoupled"/>: AdamW, SgdW, …).
 /// </summary>
 public enum DecayScaling
 {
@@ -14,7 +14,7 @@ public enum DecayScaling
 
     /// <summary>
     /// The paper's convention (Loshchilov &amp; Hutter): θ ← θ − ηₜ·λ·θ, where ηₜ is the schedule multiplier,
-    /// lr / initial lr of the group, or the group's explicit <see cref="Optimizers.ParameterGroup.ScheduleMultiplier"/>.
+    /// lr / initial lr of the group, or the group's explicit <c>ScheduleMultiplier</c>.
     /// λ is then independent of the base learning rate; typical values are about lr times PyTorch's.
     /// </summary>
     ScheduleMultiplier,

@@ -1,5 +1,5 @@
 using Regularize.Nn;
-using Regularize.Optimizers.Kernels;
+using Regularize.Tensors.Kernels;
 
 namespace Regularize.Regularization;
 

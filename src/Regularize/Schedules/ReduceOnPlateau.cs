@@ -42,12 +42,12 @@ public sealed class ReduceOnPlateau
     /// <param name="cooldown">Metrics ignored after a reduction; ≥ 0.</param>
     /// <param name="minValue">v_min, the lower bound of every group's value; finite and ≥ 0.</param>
     /// <param name="eps">ε, the smallest change applied; finite and ≥ 0.</param>
-    /// <param name="hyperparameter">The hyperparameter to reduce.</param>
+    /// <param name="hyperparameter">The hyperparameter to reduce; the learning rate when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
     /// <exception cref="ArgumentException">The groups are empty or contain null or a duplicate.</exception>
     public ReduceOnPlateau(IEnumerable<ParameterGroup> groups, PlateauMode mode = PlateauMode.Min, double factor = 0.1, int patience = 10,
         double threshold = 1e-4, ThresholdMode thresholdMode = ThresholdMode.Relative, int cooldown = 0, double minValue = 0,
-        double eps = 1e-8, Hyperparameter hyperparameter = Hyperparameter.LearningRate)
+        double eps = 1e-8, Hyperparameter? hyperparameter = null)
         : this(Scheduler.ValidateGroups(groups), null, ScheduleGuard.NonNegative(minValue, nameof(minValue)), mode, factor, patience, threshold,
             thresholdMode, cooldown, eps, hyperparameter)
     {
@@ -63,19 +63,19 @@ public sealed class ReduceOnPlateau
     /// <param name="thresholdMode">Whether θ is relative or absolute.</param>
     /// <param name="cooldown">Metrics ignored after a reduction; ≥ 0.</param>
     /// <param name="eps">ε; finite and ≥ 0.</param>
-    /// <param name="hyperparameter">The hyperparameter to reduce.</param>
+    /// <param name="hyperparameter">The hyperparameter to reduce; the learning rate when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
     /// <exception cref="ArgumentException">The groups are invalid or <paramref name="minValues"/> has the wrong count.</exception>
     public ReduceOnPlateau(IEnumerable<ParameterGroup> groups, IEnumerable<double> minValues, PlateauMode mode = PlateauMode.Min,
         double factor = 0.1, int patience = 10, double threshold = 1e-4, ThresholdMode thresholdMode = ThresholdMode.Relative,
-        int cooldown = 0, double eps = 1e-8, Hyperparameter hyperparameter = Hyperparameter.LearningRate)
+        int cooldown = 0, double eps = 1e-8, Hyperparameter? hyperparameter = null)
         : this(Scheduler.ValidateGroups(groups), minValues?.ToArray() ?? throw new ArgumentNullException(nameof(minValues)), 0, mode, factor,
             patience, threshold, thresholdMode, cooldown, eps, hyperparameter)
     {
     }
 
     private ReduceOnPlateau(ParameterGroup[] groups, double[]? minValues, double minValue, PlateauMode mode, double factor, int patience,
-        double threshold, ThresholdMode thresholdMode, int cooldown, double eps, Hyperparameter hyperparameter)
+        double threshold, ThresholdMode thresholdMode, int cooldown, double eps, Hyperparameter? hyperparameter)
     {
         _groups = groups;
         if (minValues is not null)
@@ -92,8 +92,6 @@ public sealed class ReduceOnPlateau
         if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, $"mode must be a defined PlateauMode, was {mode}.");
         if (!Enum.IsDefined(thresholdMode))
             throw new ArgumentOutOfRangeException(nameof(thresholdMode), thresholdMode, $"thresholdMode must be a defined ThresholdMode, was {thresholdMode}.");
-        if (!Enum.IsDefined(hyperparameter))
-            throw new ArgumentOutOfRangeException(nameof(hyperparameter), hyperparameter, $"hyperparameter must be a defined Hyperparameter, was {hyperparameter}.");
         if (!double.IsFinite(factor) || factor < 0 || factor >= 1)
             throw new ArgumentOutOfRangeException(nameof(factor), factor, $"factor must be in [0, 1) (it multiplies the current value), was {factor}.");
         if (patience < 0) throw new ArgumentOutOfRangeException(nameof(patience), patience, $"patience must be >= 0, was {patience}.");
@@ -105,7 +103,7 @@ public sealed class ReduceOnPlateau
         ThresholdMode = thresholdMode;
         Cooldown = cooldown;
         Eps = ScheduleGuard.NonNegative(eps, nameof(eps));
-        Hyperparameter = hyperparameter;
+        Hyperparameter = hyperparameter ?? Hyperparameter.LearningRate;
         Best = WorstValue;
         _lastValues = new double[groups.Length];
         RecordValues();

@@ -31,12 +31,12 @@ public sealed class Scheduler
     /// <summary>Binds one schedule to <paramref name="hyperparameter"/> of every group, and writes the value of step 0.</summary>
     /// <param name="groups">The groups to drive; at least one, none null, none twice.</param>
     /// <param name="schedule">The schedule.</param>
-    /// <param name="hyperparameter">The hyperparameter to write.</param>
+    /// <param name="hyperparameter">The hyperparameter to write (any <see cref="Optimizers.Hyperparameter"/>, including one an optimizer defines); the learning rate when null.</param>
     /// <param name="mode">How the schedule's value becomes the written value.</param>
     /// <exception cref="ArgumentException">The groups are empty or contain null or a duplicate; in
     /// <see cref="ScheduleMode.MultiplyInitialByRatio"/> the schedule's value at step 0 is zero or not finite.</exception>
     /// <exception cref="InvalidOperationException">A group rejects the value of step 0 (for example a momentum ≥ 1).</exception>
-    public Scheduler(IEnumerable<ParameterGroup> groups, ISchedule schedule, Hyperparameter hyperparameter = Hyperparameter.LearningRate,
+    public Scheduler(IEnumerable<ParameterGroup> groups, ISchedule schedule, Hyperparameter? hyperparameter = null,
         ScheduleMode mode = ScheduleMode.Absolute)
         : this(ValidateGroups(groups), schedule is null ? throw new ArgumentNullException(nameof(schedule)) : null, schedule, hyperparameter, mode)
     {
@@ -45,20 +45,18 @@ public sealed class Scheduler
     /// <summary>Binds one schedule per group (in the groups' order) to <paramref name="hyperparameter"/>, and writes the value of step 0.</summary>
     /// <param name="groups">The groups to drive; at least one, none null, none twice.</param>
     /// <param name="schedules">One schedule per group, none null.</param>
-    /// <param name="hyperparameter">The hyperparameter to write.</param>
+    /// <param name="hyperparameter">The hyperparameter to write (any <see cref="Optimizers.Hyperparameter"/>, including one an optimizer defines); the learning rate when null.</param>
     /// <param name="mode">How each schedule's value becomes the written value.</param>
     /// <exception cref="ArgumentException">The counts differ, a schedule is null, the groups are invalid, or (ratio mode) a schedule's value at step 0 is zero or not finite.</exception>
     /// <exception cref="InvalidOperationException">A group rejects the value of step 0.</exception>
-    public Scheduler(IEnumerable<ParameterGroup> groups, IEnumerable<ISchedule> schedules, Hyperparameter hyperparameter = Hyperparameter.LearningRate,
+    public Scheduler(IEnumerable<ParameterGroup> groups, IEnumerable<ISchedule> schedules, Hyperparameter? hyperparameter = null,
         ScheduleMode mode = ScheduleMode.Absolute)
         : this(ValidateGroups(groups), schedules?.ToArray() ?? throw new ArgumentNullException(nameof(schedules)), null, hyperparameter, mode)
     {
     }
 
-    private Scheduler(ParameterGroup[] groups, ISchedule[]? perGroup, ISchedule? shared, Hyperparameter hyperparameter, ScheduleMode mode)
+    private Scheduler(ParameterGroup[] groups, ISchedule[]? perGroup, ISchedule? shared, Hyperparameter? hyperparameter, ScheduleMode mode)
     {
-        if (!Enum.IsDefined(hyperparameter))
-            throw new ArgumentOutOfRangeException(nameof(hyperparameter), hyperparameter, $"hyperparameter must be a defined Hyperparameter, was {hyperparameter}.");
         if (!Enum.IsDefined(mode))
             throw new ArgumentOutOfRangeException(nameof(mode), mode, $"mode must be a defined ScheduleMode, was {mode}.");
         _groups = groups;
@@ -74,7 +72,7 @@ public sealed class Scheduler
         {
             _schedules = Enumerable.Repeat(shared!, groups.Length).ToArray();
         }
-        Hyperparameter = hyperparameter;
+        Hyperparameter = hyperparameter ??= Hyperparameter.LearningRate;
         Mode = mode;
         _initialValues = groups.Select(g => g.Get(hyperparameter)).ToArray();
         _lastValues = new double[groups.Length];

@@ -225,7 +225,7 @@ public sealed partial class CheckpointData
             Schedulers.Add(new SchedulerState(
                 j.Integer(s["step"], at + ".step"),
                 values.Select((v, k) => j.Number(v, $"{at}.initialValues[{k}]")).ToArray(),
-                j.Enum<Hyperparameter>(s["hyperparameter"], at + ".hyperparameter"),
+                ParseHyperparameter(j, s["hyperparameter"], at + ".hyperparameter"),
                 j.Enum<ScheduleMode>(s["mode"], at + ".mode")));
         }
 
@@ -299,5 +299,12 @@ public sealed partial class CheckpointData
             }
         }
         TakeOptimizerTensors(optimizerTensors);
+    }
+
+    private static Hyperparameter ParseHyperparameter(CheckpointJson j, JsonElement e, string path)
+    {
+        string name = j.String(e, path);
+        return Hyperparameter.TryFind(name, out var h) ? h
+            : throw j.Fail(path, $"is {CheckpointJson.Quote(name)}, not one of {string.Join(", ", Hyperparameter.WellKnown)} or another defined hyperparameter");
     }
 }

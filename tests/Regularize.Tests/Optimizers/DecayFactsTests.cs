@@ -179,7 +179,7 @@ public class DecayFactsTests
         var bias = new Parameter(Tensor.Ones(4), "layers.0.bias");
         var norm = new Parameter(Tensor.Ones(2, 2), "encoder.layer_norm.scale");
         var all = new[] { weight, bias, norm };
-        var opt = new AdamW(DecayMask.Groups(all), learningRate: 0.1, weightDecay: 0.5);
+        var opt = new AdamW(GroupBuilder.SplitByDecay(all), learningRate: 0.1, weightDecay: 0.5);
         foreach (var p in all) p.Grad = Tensor.Zeros(p.Shape);
         opt.Step();
         Assert.That(bias.Value.ToArray(), Is.All.EqualTo(1f));

@@ -17,7 +17,7 @@ public class OptimizerBehaviourTests
             Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("learningRate must be >= 0, was -0.1"));
         Assert.That(() => new Adam(ps, beta1: 1.0), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("beta1 must be in [0, 1), was 1"));
         Assert.That(() => new AdamW(ps, beta2: -0.5), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("beta2 must be"));
-        Assert.That(() => new AdamW(ps, epsilon: double.NaN), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("epsilon must be >= 0, was NaN"));
+        Assert.That(() => new AdamW(ps, epsilon: double.NaN), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("epsilon must be > 0, was NaN"));
         Assert.That(() => new AdamW(ps, weightDecay: -1), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("weightDecay must be >= 0, was -1"));
         Assert.That(() => new Sgd(ps, 0.1, momentum: 1.5), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("momentum must be in [0, 1), was 1.5"));
         Assert.That(() => new Sgd(ps, 0.1, dampening: 2), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("dampening must be in [0, 1], was 2"));
@@ -81,7 +81,7 @@ public class OptimizerBehaviourTests
         a.Grad = Tensor.Ones(2);
         b.Grad = Tensor.Ones(2);
         opt.Step();
-        var before = (a.Value.ToArray(), b.Value.ToArray(), opt.StateOf(a)!.M.ToArray());
+        var before = (a.Value.ToArray(), b.Value.ToArray(), opt.StateOf(a)!["m"]!.ToArray());
         b.Grad!.Span[1] = bad;
         var ex = Assert.Throws<NonFiniteGradientException>(opt.Step);
         Assert.That(ex!.ParameterName, Is.EqualTo("layers.1.weight"));
@@ -89,7 +89,7 @@ public class OptimizerBehaviourTests
         // The first parameter comes first in the pass, yet it was not touched: all gradients are checked first.
         Assert.That(a.Value.ToArray(), Is.EqualTo(before.Item1));
         Assert.That(b.Value.ToArray(), Is.EqualTo(before.Item2));
-        Assert.That(opt.StateOf(a)!.M.ToArray(), Is.EqualTo(before.Item3));
+        Assert.That(opt.StateOf(a)!["m"]!.ToArray(), Is.EqualTo(before.Item3));
         Assert.That(opt.StateOf(a)!.Step, Is.EqualTo(1));
     }
 
@@ -159,5 +159,75 @@ public class OptimizerBehaviourTests
             allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - before);
         }
         Assert.That(allocated, Is.LessThan(1024), $"{allocated} bytes over 50 steps");
+    }
+
+    [Test]
+    public void AdamRejectsAZeroEpsilon([Values("Adam", "AdamW")] string optimizer)
+    {
+        var p = new Parameter(Tensor.Zeros(3), "w");
+        TestDelegate create = optimizer == "Adam" ? () => _ = new Adam([p], epsilon: 0) : () => _ = new AdamW([p], epsilon: 0);
+        Assert.That(create, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("epsilon must be > 0, was 0"));
+        var group = new ParameterGroup([p]);
+        Assert.That(() => group.Epsilon = 0, Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void AdamReportsAFiniteGradientWhoseSquareWouldOverflowTheSecondMoment([Values("Adam", "AdamW")] string optimizer)
+    {
+        var a = new Parameter(Tensor.FromArray([1f, 2f, 3f], 3), "layers.0.weight");
+        var opt = OptimizerFactory.Create(new RefConfig { Optimizer = optimizer, LearningRate = 1e-2 }, a);
+        a.Grad = Tensor.FromArray([0.5f, 1e21f, -0.5f], 3);
+        var ex = Assert.Throws<NonFiniteGradientException>(opt.Step);
+        Assert.That(ex!.ParameterName, Is.EqualTo("layers.0.weight"));
+        Assert.That(ex.Message, Does.Contain("magnitude above").And.Contain("overflow"));
+        Assert.That(a.Value.ToArray(), Is.EqualTo(new[] { 1f, 2f, 3f }));
+        Assert.That(opt.StateOf(a), Is.Null, "nothing was applied");
+
+        opt.NonFiniteGradient = NonFiniteGradient.Skip;
+        opt.Step();
+        Assert.That(opt.LastStepSkipped, Is.True);
+        a.Grad = Tensor.FromArray([0.5f, 1e18f, -0.5f], 3); // below the bound: v stays finite
+        opt.Step();
+        Assert.That(opt.StateOf(a)!["v"]!.ToArray().All(float.IsFinite), Is.True);
+        Assert.That(a.Value.ToArray().All(float.IsFinite), Is.True);
+    }
+
+    [Test]
+    public void SgdAcceptsAnyFiniteGradient()
+    {
+        var a = new Parameter(Tensor.FromArray([1f], 1), "w");
+        var opt = new Sgd([a], learningRate: 1e-30);
+        a.Grad = Tensor.FromArray([1e38f], 1);
+        opt.Step();
+        Assert.That(a.Value.ToArray()[0], Is.EqualTo(1f - 1e-30f * 1e38f));
+    }
+
+    [Test]
+    public void StepWithTheClippingNormGivesTheSameBitsAndStillReportsABadGradient()
+    {
+        Parameter[] Make() => [OptimizerFactory.Param("a", 1001, seed: 1), OptimizerFactory.Param("b", 17, seed: 2)];
+        var x = Make();
+        var y = Make();
+        var optX = new AdamW(x, learningRate: 1e-2);
+        var optY = new AdamW(y, learningRate: 1e-2);
+        for (int t = 0; t < 3; t++)
+        {
+            foreach (var ps in new[] { x, y })
+                foreach (var p in ps) p.Grad = Tensor.RandomNormal([p.Length], 0f, 2f, seed: (ulong)(50 + t + p.Length));
+            GradientClipping.ClipByGlobalNorm(x, maxNorm: 10);
+            double norm = GradientClipping.ClipByGlobalNorm(y, maxNorm: 10);
+            optX.Step();
+            optY.Step(norm);
+        }
+        for (int k = 0; k < 2; k++) Assert.That(y[k].Value.ToArray(), Is.EqualTo(x[k].Value.ToArray()));
+
+        y[1].Grad!.Span[3] = float.NaN;
+        double bad = GradientClipping.ClipByGlobalNorm(y, maxNorm: 10, errorIfNonFinite: false);
+        Assert.That(double.IsNaN(bad), Is.True);
+        var before = y[0].Value.ToArray();
+        var ex = Assert.Throws<NonFiniteGradientException>(() => optY.Step(bad));
+        Assert.That(ex!.ParameterName, Is.EqualTo("b"));
+        Assert.That(y[0].Value.ToArray(), Is.EqualTo(before), "nothing applied");
+        Assert.Throws<NonFiniteGradientException>(() => optY.Step(1e30), "a norm above the bound falls back to the check");
     }
 }

@@ -59,11 +59,11 @@ public class StateTests
         var b = Model();
         var optB = new AdamW(b);
         Train(optB, b, 0, 1);
-        var m = optB.StateOf(b[0])!.M.ToArray();
+        var m = optB.StateOf(b[0])!["m"]!.ToArray();
         var ex = Assert.Throws<ArgumentException>(() => optB.ImportState(state));
         Assert.That(ex!.Message, Does.Contain("'layers.0.weight'").And.Contain("[5,3]").And.Contain("[3,5]"));
         Assert.That(optB.ParameterGroups[0].LearningRate, Is.EqualTo(1e-3), "hyperparameters untouched");
-        Assert.That(optB.StateOf(b[0])!.M.ToArray(), Is.EqualTo(m), "state untouched");
+        Assert.That(optB.StateOf(b[0])!["m"]!.ToArray(), Is.EqualTo(m), "state untouched");
         Assert.That(optB.StateOf(b[0])!.Step, Is.EqualTo(1));
     }
 
@@ -80,5 +80,30 @@ public class StateTests
         Assert.That(() => new Adam(renamed).ImportState(state), Throws.ArgumentException.With.Message.Contains("layers.0.b"));
         state.Groups[0].Hyperparameters["beta1"] = 2;
         Assert.That(() => new Adam(Model()).ImportState(state), Throws.ArgumentException.With.Message.Contains("beta1 must be in [0, 1), was 2"));
+    }
+
+    [Test]
+    public void ImportRejectsAStepCountWithoutRoomToTrainNamingParameterAndValue()
+    {
+        var a = Model();
+        var optA = new AdamW(a);
+        Train(optA, a, 0, 2);
+        var b = Model();
+        var optB = new AdamW(b);
+        Train(optB, b, 0, 1);
+        foreach (long step in new[] { long.MaxValue, Optimizer.MaxImportedStep + 1, -1 })
+        {
+            var state = optA.ExportState();
+            state.Parameters["layers.0.bias"].Step = step;
+            var e = Assert.Throws<ArgumentException>(() => optB.ImportState(state));
+            Assert.That(e!.Message, Does.Contain("'layers.0.bias'").And.Contain(step.ToString()));
+            Assert.That(optB.StateOf(b[1])!.Step, Is.EqualTo(1), "nothing changed");
+        }
+        var ok = optA.ExportState();
+        ok.Parameters["layers.0.bias"].Step = Optimizer.MaxImportedStep;
+        optB.ImportState(ok);
+        Train(optB, b, 2, 3);
+        Assert.That(optB.StateOf(b[1])!.Step, Is.EqualTo(Optimizer.MaxImportedStep + 1));
+        Assert.That(b[1].Value.ToArray().All(float.IsFinite), Is.True);
     }
 }

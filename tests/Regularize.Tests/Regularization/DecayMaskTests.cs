@@ -1,5 +1,4 @@
 using Regularize.Nn;
-using Regularize.Optimizers;
 using Regularize.Regularization;
 using Regularize.Tensors;
 
@@ -22,19 +21,4 @@ public class DecayMaskTests
     [TestCase("scale", new[] { 1 }, false)]
     public void DefaultRule(string name, int[] shape, bool decayed) =>
         Assert.That(DecayMask.IsDecayedByDefault(new Parameter(Tensor.Zeros(shape), name)), Is.EqualTo(decayed));
-
-    [Test]
-    public void GroupsSplitDecayedFromTheRest()
-    {
-        var w = new Parameter(Tensor.Zeros(2, 2), "fc.weight");
-        var b = new Parameter(Tensor.Zeros(2), "fc.bias");
-        var groups = DecayMask.Groups([w, b]);
-        Assert.That(groups[0].Parameters, Is.EqualTo(new[] { w }));
-        Assert.That(groups[0].IsSet(Hyperparameter.WeightDecay), Is.False, "takes the optimizer's λ");
-        Assert.That(groups[1].Parameters, Is.EqualTo(new[] { b }));
-        Assert.That(groups[1].WeightDecay, Is.EqualTo(0));
-        var custom = DecayMask.Groups([w, b], weightDecay: 0.2, isDecayed: p => p.Name.EndsWith("bias"));
-        Assert.That(custom[0].Parameters, Is.EqualTo(new[] { b }));
-        Assert.That(custom[0].WeightDecay, Is.EqualTo(0.2));
-    }
 }

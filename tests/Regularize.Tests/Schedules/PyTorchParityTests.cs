@@ -19,8 +19,9 @@ public class PyTorchParityTests
     private const int Steps = 240;
 
     /// <summary>Binds <paramref name="schedule"/> to a fresh group and records the group's value after construction and after each step.</summary>
-    private static double[] Drive(ISchedule schedule, Hyperparameter hyperparameter = Hyperparameter.LearningRate, int steps = Steps)
+    private static double[] Drive(ISchedule schedule, Hyperparameter? hyperparameter = null, int steps = Steps)
     {
+        hyperparameter ??= Hyperparameter.LearningRate;
         var group = new ParameterGroup([]) { LearningRate = 0.5, Momentum = 0.5 };
         var scheduler = new Scheduler([group], schedule, hyperparameter);
         var values = new double[steps];

@@ -180,7 +180,7 @@ public class TrainerTests
         (IReadOnlyList<EpochMetrics> History, float[] Weights) Run()
         {
             var model = new Sequential(new Regularize.Nn.Linear(3, 8, seed: 1), new ReLU(), new Regularize.Nn.Linear(8, 3, seed: 2));
-            var optimizer = new AdamW(Regularize.Regularization.DecayMask.Groups(model.Parameters(), weightDecay: 0.1), learningRate: 0.01);
+            var optimizer = new AdamW(GroupBuilder.SplitByDecay(model.Parameters(), weightDecay: 0.1), learningRate: 0.01);
             var lr = new Scheduler(optimizer.ParameterGroups, new CosineAnnealing(0.01, tMax: 21));
             var trainer = new Trainer(model, optimizer, [lr]);
             var history = trainer.Fit(new DataLoader(Data(50, 1), 8, seed: 3), Data(20, 2), 3);

@@ -3,7 +3,7 @@ using Regularize.Nn;
 using Regularize.Optimizers;
 using Regularize.Tensors;
 
-namespace Regularize.Tests.Regularization;
+namespace Regularize.Tests.Optimizers;
 
 public class GroupBuilderTests
 {
@@ -35,5 +35,20 @@ public class GroupBuilderTests
         Assert.That(groups.Select(g => g.LearningRate), Is.EqualTo(new[] { 1e-4, 1e-3, 1e-2 }).Within(1e-12));
         var opt = new AdamW(groups, learningRate: 1.0);
         Assert.That(opt.ParameterGroups[1].LearningRate, Is.EqualTo(1e-3).Within(1e-12), "explicit values beat the constructor default");
+    }
+
+    [Test]
+    public void SplitByDecaySeparatesDecayedFromTheRest()
+    {
+        var w = new Parameter(Tensor.Zeros(2, 2), "fc.weight");
+        var b = new Parameter(Tensor.Zeros(2), "fc.bias");
+        var groups = GroupBuilder.SplitByDecay([w, b]);
+        Assert.That(groups[0].Parameters, Is.EqualTo(new[] { w }));
+        Assert.That(groups[0].IsSet(Hyperparameter.WeightDecay), Is.False, "takes the optimizer's λ");
+        Assert.That(groups[1].Parameters, Is.EqualTo(new[] { b }));
+        Assert.That(groups[1].WeightDecay, Is.EqualTo(0));
+        var custom = GroupBuilder.SplitByDecay([w, b], weightDecay: 0.2, isDecayed: p => p.Name.EndsWith("bias"));
+        Assert.That(custom[0].Parameters, Is.EqualTo(new[] { b }));
+        Assert.That(custom[0].WeightDecay, Is.EqualTo(0.2));
     }
 }

@@ -1,35 +1,40 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Regularize.Optimizers.Kernels;
+namespace Regularize.Tensors.Kernels;
 
-/// <summary>Read-only passes over gradients: the finiteness check and the sum of squares for clipping.</summary>
+/// <summary>Read-only passes over float arrays: the bound check optimizers run on gradients, and the sum of squares for clipping and norms.</summary>
 internal static class ReductionKernels
 {
+    /// <summary>True when no element is NaN or ±∞.</summary>
+    public static bool AllFinite(ref float x, nuint n) => AllWithin(ref x, n, float.MaxValue);
+
     /// <summary>
-    /// True when no element is NaN or ±∞. Accumulates x·0, which is 0 for finite x and NaN otherwise,
-    /// so the loop has no branch per element.
+    /// True when every element satisfies |x| ≤ <paramref name="bound"/>; NaN fails. One generic loop runs widest
+    /// vector first, then narrower, then scalar; it accumulates a mask, so there is no branch per element.
     /// </summary>
-    public static bool AllFinite(ref float x, nuint n)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool AllWithin(ref float x, nuint n, float bound)
     {
         nuint i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
-        {
-            var acc = Vector512<float>.Zero;
-            for (; i + (nuint)Vector512<float>.Count <= n; i += (nuint)Vector512<float>.Count)
-                acc += Vector512.LoadUnsafe(ref x, i) * Vector512<float>.Zero;
-            if (!Vector512.EqualsAll(acc, Vector512<float>.Zero)) return false;
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
-        {
-            var acc = Vector256<float>.Zero;
-            for (; i + (nuint)Vector256<float>.Count <= n; i += (nuint)Vector256<float>.Count)
-                acc += Vector256.LoadUnsafe(ref x, i) * Vector256<float>.Zero;
-            if (!Vector256.EqualsAll(acc, Vector256<float>.Zero)) return false;
-        }
-        float s = 0f;
-        for (; i < n; i++) s += Unsafe.Add(ref x, i) * 0f;
-        return s == 0f;
+        if (F32x16.IsHardwareAccelerated && !AllWithin<F32x16>(ref x, ref i, n, bound)) return false;
+        if (F32x8.IsHardwareAccelerated && !AllWithin<F32x8>(ref x, ref i, n, bound)) return false;
+        if (F32x4.IsHardwareAccelerated && !AllWithin<F32x4>(ref x, ref i, n, bound)) return false;
+        bool ok = true;
+        for (; i < n; i++) ok &= MathF.Abs(Unsafe.Add(ref x, i)) <= bound;
+        return ok;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AllWithin<TVec>(ref float x, ref nuint i, nuint n, float bound) where TVec : struct, IFloatVector<TVec>
+    {
+        if (n - i < (nuint)TVec.Count) return true;
+        var b = TVec.Create(bound);
+        var ok = TVec.EqualMask(TVec.Zero, TVec.Zero);
+        nuint j = i;
+        for (; j + (nuint)TVec.Count <= n; j += (nuint)TVec.Count) ok &= TVec.LessThanOrEqualMask(TVec.Abs(TVec.Load(ref x, j)), b);
+        i = j;
+        return TVec.AllSet(ok);
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ namespace Regularize.Schedules;
 /// the smaller each decay step. This helper only computes the coefficient; it is orthogonal to schedules
 /// (combine it with a <see cref="Scheduler"/> in <see cref="ScheduleMode.MultiplyInitialByRatio"/> for λₜ = ηₜ · λ).
 /// </remarks>
-public static class WeightDecayScaling
+public static class NormalizedWeightDecay
 {
     /// <summary>λ = λ_norm · √(b / (B · T)).</summary>
     /// <param name="lambdaNorm">λ_norm; finite and ≥ 0.</param>

@@ -1,0 +1,166 @@
+using System.Runtime.CompilerServices;
+using Regularize.Regularization;
+using Regularize.Tensors.Kernels;
+
+namespace Regularize.Optimizers.Kernels;
+
+/// <summary>
+/// The one loop every optimizer runs: reads θ, g and the rule's slots once and writes θ and the slots once.
+/// One index walks from the widest accelerated width down (16, 8, 4 lanes) and the scalar form takes the tail.
+/// Per element, the pieces sit around the rule where their placement says:
+/// <code>
+/// g = sign·g                        (−1 when maximizing)
+/// g = TDecay.Gradient(g, θ, λ)      (coupled L2: before the rule, so its moments see λθ)
+/// g = TL1.Gradient(g, θ, λ₁)        (L1 subgradient)
+/// θ = TDecay.Weight(θ, 1 − lr·λ)    (decoupled: on the weight, outside the rule)
+/// θ = TRule.Update(θ, g, slots)     (the optimizer's rule)
+/// θ = TL1.Weight(θ, lr·λ₁)          (L1 proximal step)
+/// </code>
+/// </summary>
+internal static class FusedLoop
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint n, bool scalarOnly)
+        where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    {
+        nuint i = 0;
+        if (!scalarOnly)
+        {
+            if (F32x16.IsHardwareAccelerated) i = Vector<F32x16, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n);
+            if (F32x8.IsHardwareAccelerated) i = Vector<F32x8, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n);
+            if (F32x4.IsHardwareAccelerated) i = Vector<F32x4, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n);
+        }
+        Scalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n);
+    }
+
+    /// <summary>One width only, then the scalar tail (tests run every width this way, accelerated or not).</summary>
+    public static void RunWidth<TVec, TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint n)
+        where TVec : struct, IFloatVector<TVec> where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    {
+        nuint i = Vector<TVec, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, 0, n);
+        Scalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint Vector<TVec, TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n)
+        where TVec : struct, IFloatVector<TVec> where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    {
+        if (n - i < (nuint)TVec.Count) return i;
+        var sign = TVec.Create(pieces.GradSign);
+        var lambda = TVec.Create(pieces.Lambda);
+        var factor = TVec.Create(pieces.DecayFactor);
+        var l1 = TVec.Create(pieces.L1);
+        var threshold = TVec.Create(pieces.L1Threshold);
+        nuint last = n - (nuint)TVec.Count;
+        for (; i <= last; i += (nuint)TVec.Count)
+        {
+            var th = TVec.Load(ref theta, i);
+            var g = sign * TVec.Load(ref grad, i);
+            g = TDecay.Gradient(g, th, lambda);
+            g = TL1.Gradient(g, th, l1);
+            th = TDecay.Weight(th, factor);
+            th = TRule.Update(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i));
+            TVec.Store(TL1.Weight(th, threshold), ref theta, i);
+        }
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scalar<TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n)
+        where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    {
+        for (; i < n; i++)
+        {
+            ref float th = ref Unsafe.Add(ref theta, i);
+            float g = pieces.GradSign * Unsafe.Add(ref grad, i);
+            g = TDecay.Gradient(g, th, pieces.Lambda);
+            g = TL1.Gradient(g, th, pieces.L1);
+            float t = TDecay.Weight(th, pieces.DecayFactor);
+            t = TRule.Update(rule, t, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i));
+            th = TL1.Weight(t, pieces.L1Threshold);
+        }
+    }
+
+    /// <summary>
+    /// The reduce phase of an <see cref="IReducingRule{TSelf}"/> over elements [0, n) of one chunk (which starts at a
+    /// multiple of 8): returns Σa² and Σb² in double, element i into accumulator i mod 8, combined pairwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (double A, double B) Reduce<TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint n, bool scalarOnly)
+        where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    {
+        Span<double> lanes = stackalloc double[16];
+        lanes.Clear();
+        ref double la = ref lanes[0], lb = ref lanes[8];
+        nuint i = 0;
+        if (!scalarOnly)
+        {
+            if (F32x16.IsHardwareAccelerated) i = ReduceVector<F32x16, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb);
+            if (F32x8.IsHardwareAccelerated) i = ReduceVector<F32x8, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb);
+            if (F32x4.IsHardwareAccelerated) i = ReduceVector<F32x4, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb);
+        }
+        ReduceScalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb);
+        return (Combine(lanes[..8]), Combine(lanes[8..]));
+    }
+
+    /// <summary>The reduce phase at one width only, then the scalar tail (for tests).</summary>
+    public static (double A, double B) ReduceWidth<TVec, TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint n)
+        where TVec : struct, IFloatVector<TVec> where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    {
+        Span<double> lanes = stackalloc double[16];
+        lanes.Clear();
+        ref double la = ref lanes[0], lb = ref lanes[8];
+        nuint i = ReduceVector<TVec, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, 0, n, ref la, ref lb);
+        ReduceScalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb);
+        return (Combine(lanes[..8]), Combine(lanes[8..]));
+    }
+
+    private static double Combine(Span<double> l) => ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint ReduceVector<TVec, TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n, ref double la, ref double lb)
+        where TVec : struct, IFloatVector<TVec> where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    {
+        if (n - i < (nuint)TVec.Count) return i;
+        var sign = TVec.Create(pieces.GradSign);
+        var lambda = TVec.Create(pieces.Lambda);
+        var l1 = TVec.Create(pieces.L1);
+        nuint last = n - (nuint)TVec.Count;
+        for (; i <= last; i += (nuint)TVec.Count)
+        {
+            var th = TVec.Load(ref theta, i);
+            var g = sign * TVec.Load(ref grad, i);
+            g = TDecay.Gradient(g, th, lambda);
+            g = TL1.Gradient(g, th, l1);
+            TRule.Reduce(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i), out TVec a, out TVec b);
+            TVec.AccumulateSquares(a, ref la, i & 7);
+            TVec.AccumulateSquares(b, ref lb, i & 7);
+        }
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReduceScalar<TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n, ref double la, ref double lb)
+        where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    {
+        for (; i < n; i++)
+        {
+            float th = Unsafe.Add(ref theta, i);
+            float g = pieces.GradSign * Unsafe.Add(ref grad, i);
+            g = TDecay.Gradient(g, th, pieces.Lambda);
+            g = TL1.Gradient(g, th, pieces.L1);
+            TRule.Reduce(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i), out float a, out float b);
+            double da = a, db = b;
+            Unsafe.Add(ref la, i & 7) += da * da;
+            Unsafe.Add(ref lb, i & 7) += db * db;
+        }
+    }
+}
