@@ -44,6 +44,17 @@ public class TrainingCommandTests : SyntheticDataTests
     }
 
     [Test]
+    public void ABatchSizeLargerThanTheDataIsOneStepPerEpoch()
+    {
+        using var temp = new TempFolder();
+        var run = LabRun.Of("compare", "--data", DataPath, "--hidden", "16", "--batch-size", "2147483647", "--epochs", "2",
+            "--variants", "sgdw", "--out", temp.Path, "--threads", "1");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        var rows = File.ReadAllLines(temp["compare.csv"]).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.That(rows.Select(r => r[2]), Is.EqualTo(new[] { "1", "2" }), "one batch of all 240 examples per epoch: steps 1 and 2");
+    }
+
+    [Test]
     public void CoupledAndDecoupledDecayEndWithDifferentWeights()
     {
         using var temp = new TempFolder();

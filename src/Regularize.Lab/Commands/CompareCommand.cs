@@ -81,7 +81,7 @@ internal static class CompareCommand
             new TrialRecord("compare", settings, s.Variant.Name, s.LearningRate, s.WeightDecay, VariantOptions.Name(scaling), double.NaN, []))).ToArray();
         if (resume) LoadCheckpoints(console, config, checkpoints);
 
-        int batches = (train.Count + config.BatchSize - 1) / config.BatchSize;
+        int batches = DataLoader.CountBatches(train.Count, config.BatchSize, dropLast: false);
         var runs = specs.Select(s => (s.Variant.Name, (double)batches * config.Epochs)).ToArray();
         var results = new TrialResult[specs.Length];
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -212,7 +212,7 @@ public sealed partial class CheckpointData
         j.Object(root, "", "format", "version", "progress", "optimizer", "schedulers", "plateaus", "loader", "dropout");
 
         var progress = j.Object(top["progress"], "progress", "epoch", "step");
-        Progress = new TrainingProgress(j.Integer(progress["epoch"], "progress.epoch"), j.Integer(progress["step"], "progress.step"));
+        Progress = new TrainingProgress(j.Integer(progress["epoch"], "progress.epoch", 0, MaxEpoch), j.Integer(progress["step"], "progress.step", 0, MaxStep));
 
         var expected = ParseOptimizer(top["optimizer"], j);
 
@@ -223,7 +223,7 @@ public sealed partial class CheckpointData
             var s = j.Object(schedulers[i], at, "step", "hyperparameter", "mode", "initialValues");
             var values = j.Array(s["initialValues"], at + ".initialValues");
             Schedulers.Add(new SchedulerState(
-                j.Integer(s["step"], at + ".step"),
+                j.Integer(s["step"], at + ".step", 0, MaxStep),
                 values.Select((v, k) => j.Number(v, $"{at}.initialValues[{k}]")).ToArray(),
                 j.Enum<Hyperparameter>(s["hyperparameter"], at + ".hyperparameter"),
                 j.Enum<ScheduleMode>(s["mode"], at + ".mode")));
@@ -235,7 +235,7 @@ public sealed partial class CheckpointData
             string at = $"plateaus[{i}]";
             var p = j.Object(plateaus[i], at, "lastStep", "best", "numBadSteps", "cooldownCounter");
             Plateaus.Add(new ReduceOnPlateauState(
-                j.Integer(p["lastStep"], at + ".lastStep"),
+                j.Integer(p["lastStep"], at + ".lastStep", 0, MaxStep),
                 j.Number(p["best"], at + ".best", allowInfinite: true),
                 (int)j.Integer(p["numBadSteps"], at + ".numBadSteps", 0, int.MaxValue),
                 (int)j.Integer(p["cooldownCounter"], at + ".cooldownCounter", 0, int.MaxValue)));
@@ -250,7 +250,7 @@ public sealed partial class CheckpointData
             ulong[] words = j.Words(l["rngState"], "loader.rngState", 4);
             if ((words[0] | words[1] | words[2] | words[3]) == 0) throw j.Fail("loader.rngState", "is all zero, which is not a generator state");
             Loader = new DataLoaderCheckpoint(
-                new DataLoaderState((int)j.Integer(l["epoch"], "loader.epoch", 0, int.MaxValue), position, words),
+                new DataLoaderState((int)j.Integer(l["epoch"], "loader.epoch", 0, MaxEpoch), position, words),
                 datasetSize,
                 (int)j.Integer(l["batchSize"], "loader.batchSize", 1, int.MaxValue),
                 j.Boolean(l["shuffle"], "loader.shuffle"),

@@ -44,6 +44,19 @@ public sealed partial class CheckpointData
     /// <summary>The deepest nesting the metadata document may have; the format needs 5.</summary>
     public const int MaxMetadataDepth = 8;
 
+    /// <summary>
+    /// The largest step count a checkpoint holds (<c>progress.step</c>, scheduler steps, plateau and optimizer steps):
+    /// 2^53, the last count a <see cref="double"/> (which schedules evaluate) holds exactly. Far beyond any real run, it
+    /// leaves room for 2^63 − 2^53 further steps, so a counter read from a file cannot overflow while training goes on.
+    /// </summary>
+    public const long MaxStep = 1L << 53;
+
+    /// <summary>
+    /// The largest epoch a checkpoint holds (<c>progress.epoch</c>, <c>loader.epoch</c>): 2^30, which leaves room for
+    /// 2^30 − 1 further epochs before the 32-bit epoch counters of the trainer and the data loader overflow.
+    /// </summary>
+    public const int MaxEpoch = 1 << 30;
+
     private const string FormatName = "regularize.checkpoint";
 
     /// <summary>The epoch and step when the checkpoint was taken.</summary>
@@ -240,9 +253,9 @@ public sealed partial class CheckpointData
             {
                 problems.Add($"{what} drives {s.Groups.Count} groups but the file's drives {state.InitialValues?.Count ?? 0}");
             }
-            else if (state.Step < 0 || state.InitialValues.Any(v => !double.IsFinite(v)))
+            else if (state.Step < 0 || state.Step > MaxStep || state.InitialValues.Any(v => !double.IsFinite(v)))
             {
-                problems.Add($"{what}: the file's step {state.Step} is negative or an initial value is not finite");
+                problems.Add($"{what}: the file's step {state.Step} is outside [0, {MaxStep}] or an initial value is not finite");
             }
         }
     }
@@ -263,9 +276,9 @@ public sealed partial class CheckpointData
         for (int i = 0; i < saved.Count; i++)
         {
             var s = saved[i];
-            if (s is null || s.LastStep < 0 || s.NumBadSteps < 0 || s.CooldownCounter < 0 || double.IsNaN(s.Best))
+            if (s is null || s.LastStep < 0 || s.LastStep > MaxStep || s.NumBadSteps < 0 || s.CooldownCounter < 0 || double.IsNaN(s.Best))
             {
-                problems.Add($"plateau scheduler {i}: the file's state is null, has a negative counter or a NaN best");
+                problems.Add($"plateau scheduler {i}: the file's state is null, has a counter outside [0, {MaxStep}] or a NaN best");
             }
         }
     }
@@ -288,7 +301,7 @@ public sealed partial class CheckpointData
             problems.Add($"the data loader has {Describe(ours)} but the file's had {Describe(Loader)}");
         }
         var s = Loader.State;
-        if (s is null || s.Epoch < 0 || s.Position < 0 || s.Position > ours.DatasetSize || s.RngState is not { Length: 4 } w || (w[0] | w[1] | w[2] | w[3]) == 0)
+        if (s is null || s.Epoch < 0 || s.Epoch > MaxEpoch || s.Position < 0 || s.Position > ours.DatasetSize || s.RngState is not { Length: 4 } w || (w[0] | w[1] | w[2] | w[3]) == 0)
         {
             problems.Add("the file's data loader state is out of range (epoch, position or generator words)");
         }
@@ -301,9 +314,10 @@ public sealed partial class CheckpointData
 
     private static void CheckProgress(TrainingProgress progress)
     {
-        if (progress.Epoch < 0 || progress.Step < 0)
+        if (progress.Epoch < 0 || progress.Epoch > MaxEpoch || progress.Step < 0 || progress.Step > MaxStep)
         {
-            throw new ArgumentOutOfRangeException(nameof(progress), progress, $"progress must have a non-negative epoch and step, was {progress}.");
+            throw new ArgumentOutOfRangeException(nameof(progress), progress,
+                $"progress must have an epoch in [0, {MaxEpoch}] and a step in [0, {MaxStep}], was {progress}.");
         }
     }
 }
