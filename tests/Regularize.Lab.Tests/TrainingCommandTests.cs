@@ -209,6 +209,11 @@ public class TrainingCommandTests : SyntheticDataTests
     [TestCase("compare", "--variants", "sgd-l2,rmsprop")]
     [TestCase("compare", "--lr", "-1")]
     [TestCase("compare", "--threads", "0")]
+    [TestCase("compare", "--lr", "Infinity")]
+    [TestCase("compare", "--weight-decay", "Infinity")]
+    [TestCase("batch-size", "--lr", "Infinity")]
+    [TestCase("lr-find", "--end", "Infinity")]
+    [TestCase("lr-find", "--weight-decay", "Infinity")]
     [TestCase("sweep", "--shard", "3/3")]
     [TestCase("sweep", "--shard", "a/b")]
     [TestCase("sweep", "--lrs", "1e-3,x")]
@@ -221,6 +226,7 @@ public class TrainingCommandTests : SyntheticDataTests
         Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
         Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.StartWith("regularize: "));
+        Assert.That(run.Error.TrimEnd(), Does.Not.EndWith(".."));
     }
 
     [Test]

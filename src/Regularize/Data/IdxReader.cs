@@ -182,5 +182,5 @@ public static class IdxReader
         }
     }
 
-    private static InvalidDataException Fail(string name, string problem) => new($"{name}: {problem}.");
+    private static InvalidDataException Fail(string name, string problem) => new($"{name}: {problem.TrimEnd('.')}.");
 }

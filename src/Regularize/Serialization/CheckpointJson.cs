@@ -11,8 +11,9 @@ internal readonly struct CheckpointJson(string source)
 {
     private const string What = "checkpoint metadata";
 
+    /// <summary>The error for <paramref name="path"/>; a problem that quotes a message ending in a period gets no second one.</summary>
     public InvalidDataException Fail(string path, string problem) =>
-        new($"{source}: {What}: {(path.Length == 0 ? "the document" : path)} {problem}.");
+        new($"{source}: {What}: {(path.Length == 0 ? "the document" : path)} {problem.TrimEnd('.')}.");
 
     /// <summary>An object with exactly the fields <paramref name="fields"/>, each once, in any order.</summary>
     public Dictionary<string, JsonElement> Object(JsonElement e, string path, params string[] fields)

@@ -472,5 +472,5 @@ public static class SafeTensors
         return sb.Append('\'').ToString();
     }
 
-    private static InvalidDataException Fail(string name, string problem) => new($"{name}: {problem}.");
+    private static InvalidDataException Fail(string name, string problem) => new($"{name}: {problem.TrimEnd('.')}.");
 }

@@ -25,6 +25,7 @@ public class CheckpointValidationTests
     {
         var e = Assert.Throws<InvalidDataException>(() => CheckpointData.Read(new MemoryStream(file), "bad.ckpt"))!;
         Assert.That(e.Message, Does.StartWith("bad.ckpt: "));
+        Assert.That(e.Message, Does.Not.EndWith(".."), "a quoted message ending in a period gets no second one");
         return e.Message;
     }
 
