@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Regularize.IO;
 
 namespace Regularize.Serialization;
 
@@ -122,18 +123,8 @@ internal readonly struct CheckpointJson(string source)
         if (e.ValueKind != kind) throw Fail(path, $"is a JSON {e.ValueKind}, not {what}");
     }
 
-    /// <summary>A name or text quoted for a message, cut short and with control characters escaped.</summary>
-    public static string Quote(string text)
-    {
-        const int Max = 80;
-        var sb = new System.Text.StringBuilder("'");
-        foreach (char c in text.Length > Max ? text[..Max] : text)
-        {
-            if (char.IsControl(c)) sb.Append($"\\u{(int)c:X4}"); else sb.Append(c);
-        }
-        if (text.Length > Max) sb.Append("...");
-        return sb.Append('\'').ToString();
-    }
+    /// <summary>A name or text quoted for a message (see <see cref="MessageText.Quote"/>).</summary>
+    public static string Quote(string text) => MessageText.Quote(text);
 
     /// <summary>A word as the metadata writes it: 16 lowercase hexadecimal digits.</summary>
     public static string Hex(ulong word) => word.ToString("x16", CultureInfo.InvariantCulture);
