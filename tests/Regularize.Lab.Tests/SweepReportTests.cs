@@ -7,7 +7,7 @@ namespace Regularize.Lab.Tests;
 /// each is rejected in one line that names the file and the field, before anything is written.
 /// </summary>
 [NonParallelizable]
-public class SweepPartFileTests : SyntheticDataTests
+public class SweepReportTests : SyntheticDataFixture
 {
     /// <summary>A valid part file of a 2 × 2 grid (adamw, lr 1e-3 and 1e-2, λ 0 and 0.1) for shard <paramref name="shard"/> of 2.</summary>
     private static JsonObject Part(int shard)
