@@ -147,10 +147,12 @@ public sealed partial class CheckpointData
         var weights = ModelWeights.Plan(model, Model ?? [], strict, problems);
         var generators = PlanDropouts(model, strict, problems, notRestored);
         Scheduler[] schedulerArray = schedulers?.ToArray() ?? [];
-        PlanSchedulers(schedulerArray, problems, notRestored);
+        List<SchedulerState> savedSchedulers = Schedulers ?? [];
+        ScheduleCheckpoint.PlanSchedulers(schedulerArray, savedSchedulers, problems, notRestored);
         ReduceOnPlateau[] plateauArray = plateaus?.ToArray() ?? [];
-        PlanPlateaus(plateauArray, problems, notRestored);
-        PlanLoader(loader, problems, notRestored);
+        List<ReduceOnPlateauState> savedPlateaus = Plateaus ?? [];
+        ScheduleCheckpoint.PlanPlateaus(plateauArray, savedPlateaus, problems, notRestored);
+        DataLoaderCheckpoint.Plan(Loader, loader, problems, notRestored);
         if (optimizer is null && Optimizer is not null) notRestored.Add("optimizer state (no optimizer given)");
         if (optimizer is not null && Optimizer is null) problems.Add("an optimizer was given but the file holds no optimizer state");
         if (problems.Count > 0) throw new CheckpointMismatchException(source, problems);
@@ -174,7 +176,7 @@ public sealed partial class CheckpointData
             for (int i = 0; i < schedulerArray.Length; i++)
             {
                 schedulerBackups.Add((schedulerArray[i], schedulerArray[i].ExportState()));
-                schedulerArray[i].ImportState(Schedulers[i]);
+                schedulerArray[i].ImportState(savedSchedulers[i]);
             }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
@@ -184,7 +186,7 @@ public sealed partial class CheckpointData
             if (optimizer is not null) optimizer.ImportState(optimizerBackup!);
             throw new CheckpointMismatchException(source, [e.Message], e);
         }
-        for (int i = 0; i < plateauArray.Length; i++) plateauArray[i].ImportState(Plateaus[i]);
+        for (int i = 0; i < plateauArray.Length; i++) plateauArray[i].ImportState(savedPlateaus[i]);
         weights.Apply();
         foreach (var (dropout, state) in generators) dropout.SetRngState(state);
         if (loader is not null) loader.SetState(Loader!.State);
@@ -225,90 +227,6 @@ public sealed partial class CheckpointData
         }
         return plan;
     }
-
-    private void PlanSchedulers(Scheduler[] schedulers, List<string> problems, List<string> notRestored)
-    {
-        var saved = Schedulers ?? [];
-        if (schedulers.Length == 0)
-        {
-            if (saved.Count > 0) notRestored.Add($"{saved.Count} scheduler state(s) (no schedulers given)");
-            return;
-        }
-        if (schedulers.Length != saved.Count)
-        {
-            problems.Add($"{schedulers.Length} schedulers were given but the file holds {saved.Count} scheduler states");
-            return;
-        }
-        for (int i = 0; i < schedulers.Length; i++)
-        {
-            Scheduler s = schedulers[i];
-            SchedulerState? state = saved[i];
-            string what = $"scheduler {i}";
-            if (state is null) { problems.Add($"{what}: the file's state is null"); continue; }
-            if (state.Hyperparameter != s.Hyperparameter || state.Mode != s.Mode)
-            {
-                problems.Add($"{what} drives {s.Hyperparameter} ({s.Mode}) but the file's drives {state.Hyperparameter} ({state.Mode})");
-            }
-            if (state.InitialValues is null || state.InitialValues.Count != s.Groups.Count)
-            {
-                problems.Add($"{what} drives {s.Groups.Count} groups but the file's drives {state.InitialValues?.Count ?? 0}");
-            }
-            else if (state.Step < 0 || state.Step > MaxStep || state.InitialValues.Any(v => !double.IsFinite(v)))
-            {
-                problems.Add($"{what}: the file's step {state.Step} is outside [0, {MaxStep}] or an initial value is not finite");
-            }
-        }
-    }
-
-    private void PlanPlateaus(ReduceOnPlateau[] plateaus, List<string> problems, List<string> notRestored)
-    {
-        var saved = Plateaus ?? [];
-        if (plateaus.Length == 0)
-        {
-            if (saved.Count > 0) notRestored.Add($"{saved.Count} plateau scheduler state(s) (none given)");
-            return;
-        }
-        if (plateaus.Length != saved.Count)
-        {
-            problems.Add($"{plateaus.Length} plateau schedulers were given but the file holds {saved.Count} states");
-            return;
-        }
-        for (int i = 0; i < saved.Count; i++)
-        {
-            var s = saved[i];
-            if (s is null || s.LastStep < 0 || s.LastStep > MaxStep || s.NumBadSteps < 0 || s.CooldownCounter < 0 || double.IsNaN(s.Best))
-            {
-                problems.Add($"plateau scheduler {i}: the file's state is null, has a counter outside [0, {MaxStep}] or a NaN best");
-            }
-        }
-    }
-
-    private void PlanLoader(DataLoader? loader, List<string> problems, List<string> notRestored)
-    {
-        if (loader is null)
-        {
-            if (Loader is not null) notRestored.Add("data loader position (no loader given)");
-            return;
-        }
-        if (Loader is null)
-        {
-            problems.Add("a data loader was given but the file holds no data loader state");
-            return;
-        }
-        var ours = DataLoaderCheckpoint.Capture(loader);
-        if (ours.DatasetSize != Loader.DatasetSize || ours.BatchSize != Loader.BatchSize || ours.Shuffle != Loader.Shuffle || ours.DropLast != Loader.DropLast)
-        {
-            problems.Add($"the data loader has {Describe(ours)} but the file's had {Describe(Loader)}");
-        }
-        var s = Loader.State;
-        if (s is null || s.Epoch < 0 || s.Epoch > MaxEpoch || s.Position < 0 || s.Position > ours.DatasetSize || s.RngState is not { Length: 4 } w || (w[0] | w[1] | w[2] | w[3]) == 0)
-        {
-            problems.Add("the file's data loader state is out of range (epoch, position or generator words)");
-        }
-    }
-
-    private static string Describe(DataLoaderCheckpoint c) =>
-        $"{c.DatasetSize} examples, batch size {c.BatchSize}, shuffle {c.Shuffle}, dropLast {c.DropLast}";
 
     private static bool IsRngState(ulong[]? w) => w is { Length: 6 } && (w[0] | w[1] | w[2] | w[3]) != 0 && w[4] <= 1;
 

@@ -126,6 +126,14 @@ internal readonly struct CheckpointJson(string source)
     /// <summary>A name or text quoted for a message (see <see cref="MessageText.Quote"/>).</summary>
     public static string Quote(string text) => MessageText.Quote(text);
 
+    /// <summary>Writes an array of words named <paramref name="name"/>, each as <see cref="Hex"/> spells it.</summary>
+    public static void WriteWords(Utf8JsonWriter w, string name, ulong[] words)
+    {
+        w.WriteStartArray(name);
+        foreach (ulong word in words) w.WriteStringValue(Hex(word));
+        w.WriteEndArray();
+    }
+
     /// <summary>A word as the metadata writes it: 16 lowercase hexadecimal digits.</summary>
     public static string Hex(ulong word) => word.ToString("x16", CultureInfo.InvariantCulture);
 }
