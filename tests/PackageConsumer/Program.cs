@@ -11,4 +11,13 @@ if (!c.ToArray().SequenceEqual(expected))
     return 1;
 }
 Console.WriteLine($"package check: MatMul {a.Shape} x {b.Shape} = {c.Shape} ok");
+
+// The package README's example, built against the packed library.
+var (_, test) = ReadmeExample.Run();
+if (!(test.Accuracy >= 0.9))
+{
+    Console.Error.WriteLine($"package check: the README example reached a test accuracy of {test.Accuracy}, expected at least 0.9");
+    return 1;
+}
+Console.WriteLine("package check: README example ok");
 return 0;

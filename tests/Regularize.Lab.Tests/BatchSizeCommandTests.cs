@@ -7,7 +7,7 @@ namespace Regularize.Lab.Tests;
 
 /// <summary>batch-size on the tiny synthetic IDX folder (8×8 images, 240 training / 60 test).</summary>
 [NonParallelizable]
-public class BatchSizeCommandTests : SyntheticDataTests
+public class BatchSizeCommandTests : SyntheticDataFixture
 {
     private const int TrainingSetSize = 240;
 

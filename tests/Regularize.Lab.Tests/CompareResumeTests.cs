@@ -8,7 +8,7 @@ namespace Regularize.Lab.Tests;
 /// with the same bits as a run that never stopped, and refuses checkpoints of other settings or damaged ones.
 /// </summary>
 [NonParallelizable]
-public class CompareResumeTests : SyntheticDataTests
+public class CompareResumeTests : SyntheticDataFixture
 {
     private const string Variants = "sgd-l2,sgdw,adamw";
 

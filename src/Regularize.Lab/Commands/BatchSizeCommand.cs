@@ -55,8 +55,8 @@ internal static class BatchSizeCommand
             var chosen = Variant.Find(parse.GetValue(variant)!);
             int[] batchSizes = ReadBatchSizes(parse.GetValue(sizes)!);
             double? lrValue = parse.GetValue(lr), wdValue = parse.GetValue(wd);
-            if (lrValue is { } l && !(l > 0)) throw new LabException($"--lr must be positive, was {l}.");
-            if (wdValue is { } w && !(w >= 0)) throw new LabException($"--weight-decay must be >= 0, was {w}.");
+            if (lrValue is { } l && !(l > 0 && double.IsFinite(l))) throw new LabException($"--lr must be positive and finite, was {l.ToString(CultureInfo.InvariantCulture)}.");
+            if (wdValue is { } w && !(w >= 0 && double.IsFinite(w))) throw new LabException($"--weight-decay must be >= 0 and finite, was {w.ToString(CultureInfo.InvariantCulture)}.");
             string output = common.ReadOut(parse);
             Run(console, config, chosen, batchSizes, lrValue ?? chosen.LearningRate, wdValue ?? chosen.WeightDecay,
                 parse.GetValue(lrScaling)!, parse.GetValue(decayRule)!, threads, output, cancellationToken);

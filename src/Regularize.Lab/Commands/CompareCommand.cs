@@ -56,8 +56,8 @@ internal static class CompareCommand
             int threads = common.ReadThreads(parse);
             var chosen = ReadVariants(parse.GetValue(variants)!);
             double? lrValue = parse.GetValue(lr), wdValue = parse.GetValue(wd);
-            if (lrValue is { } l && !(l > 0)) throw new LabException($"--lr must be positive, was {l}.");
-            if (wdValue is { } w && !(w >= 0)) throw new LabException($"--weight-decay must be >= 0, was {w}.");
+            if (lrValue is { } l && !(l > 0 && double.IsFinite(l))) throw new LabException($"--lr must be positive and finite, was {l.ToString(CultureInfo.InvariantCulture)}.");
+            if (wdValue is { } w && !(w >= 0 && double.IsFinite(w))) throw new LabException($"--weight-decay must be >= 0 and finite, was {w.ToString(CultureInfo.InvariantCulture)}.");
             string output = common.ReadOut(parse);
             var specs = chosen.Select(v => new TrialSpec(v, lrValue ?? v.LearningRate, wdValue ?? v.WeightDecay)).ToArray();
             Run(console, config, specs, threads, parse.GetValue(parallel), VariantOptions.ReadDecayScaling(parse, scaling), output,
@@ -87,7 +87,7 @@ internal static class CompareCommand
             new TrialRecord("compare", settings, s.Variant.Name, s.LearningRate, s.WeightDecay, VariantOptions.Name(scaling), double.NaN, []))).ToArray();
         if (resume) LoadCheckpoints(console, config, checkpoints);
 
-        int batches = (train.Count + config.BatchSize - 1) / config.BatchSize;
+        int batches = DataLoader.CountBatches(train.Count, config.BatchSize, dropLast: false);
         var runs = specs.Select(s => (s.Variant.Name, (double)batches * config.Epochs)).ToArray();
         var results = new TrialResult[specs.Length];
         var onnxFiles = exportOnnx ? specs.Select(s => Path.Combine(output, s.Variant.Name + ".onnx")).ToArray() : null;

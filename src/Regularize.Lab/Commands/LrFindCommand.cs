@@ -39,13 +39,13 @@ internal static class LrFindCommand
             int threads = common.ReadThreads(parse);
             double a = parse.GetValue(start), b = parse.GetValue(end), beta = parse.GetValue(smoothing), factor = parse.GetValue(divergence);
             int n = parse.GetValue(steps);
-            if (!(a > 0) || !(b > a)) throw new LabException($"--start and --end must satisfy 0 < start < end, were {a} and {b}.");
+            if (!(a > 0) || !(b > a) || !double.IsFinite(b)) throw new LabException($"--start and --end must satisfy 0 < start < end < ∞, were {a.ToString(CultureInfo.InvariantCulture)} and {b.ToString(CultureInfo.InvariantCulture)}.");
             if (n < 10) throw new LabException($"--steps must be at least 10, was {n}.");
             if (!(beta >= 0 && beta < 1)) throw new LabException($"--smoothing must be in [0, 1), was {beta}.");
             if (!(factor > 1)) throw new LabException($"--divergence must be > 1, was {factor}.");
             var variant = Variant.Find(parse.GetValue(optimizer)!);
             double lambda = parse.GetValue(wd) ?? variant.WeightDecay;
-            if (!(lambda >= 0)) throw new LabException($"--weight-decay must be >= 0, was {lambda}.");
+            if (!(lambda >= 0 && double.IsFinite(lambda))) throw new LabException($"--weight-decay must be >= 0 and finite, was {lambda.ToString(CultureInfo.InvariantCulture)}.");
             string output = common.ReadOut(parse);
             LrFindReport report;
             using (Parallelism.Limit(threads))

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Regularize.Data;
 using Regularize.Lab.Cli;
 using Regularize.Lab.Experiments;
@@ -49,10 +48,7 @@ internal static class SweepCommand
             double[] lrValues = parse.GetValue(lrs) is { Length: > 0 } givenLrs ? givenLrs : (variant.Name.StartsWith("sgd", StringComparison.Ordinal) ? [0.01, 0.03, 0.1, 0.3] : [3e-4, 1e-3, 3e-3, 1e-2]);
             var decayScaling = VariantOptions.ReadDecayScaling(parse, scaling);
             double[] wdValues = parse.GetValue(wds) is { Length: > 0 } givenWds ? givenWds : DefaultWeightDecays(variant, decayScaling);
-            if (lrValues.Any(v => !(v > 0))) throw new LabException($"--lrs must all be positive, were {Lists.Format(lrValues)}.");
-            if (wdValues.Any(v => !(v >= 0))) throw new LabException($"--weight-decays must all be >= 0, were {Lists.Format(wdValues)}.");
-            if (lrValues.Distinct().Count() != lrValues.Length || wdValues.Distinct().Count() != wdValues.Length)
-                throw new LabException("--lrs and --weight-decays must not repeat a value.");
+            if (SweepGrid.Problem(lrValues, wdValues, "--lrs", "--weight-decays") is { } problem) throw new LabException(problem + ".");
             var (index, count) = ParseShard(parse.GetValue(shard));
             string output = common.ReadOut(parse);
             Run(console, config, variant, decayScaling, lrValues, wdValues, index, count, threads, output, parse.GetValue(resume), cancellationToken);
@@ -120,7 +116,7 @@ internal static class SweepCommand
             : $"shard {shardIndex}/{shardCount}: {indices.Length} of {grid.TrialCount} trials, up to {threads} at a time") +
             (resume ? $"; {finished.Count} already finished in {progressFile}" : ""));
 
-        int batches = (train.Count + config.BatchSize - 1) / config.BatchSize;
+        int batches = DataLoader.CountBatches(train.Count, config.BatchSize, dropLast: false);
         var todo = indices.Where(t => !finished.ContainsKey(t)).ToArray();
         double total = (double)todo.Length * batches * config.Epochs;
         long done = 0;
@@ -149,7 +145,7 @@ internal static class SweepCommand
                     {
                         // Saved before the next trial starts, so an interruption loses at most the trials in flight.
                         finished[t] = trial;
-                        ResultFiles.WriteJson(progressFile, new SweepReport("sweep", 1, grid, shardIndex, shardCount, finished.Values.ToList()));
+                        ResultFiles.WriteJson(progressFile, new SweepReport("sweep", SweepReport.Version, grid, shardIndex, shardCount, finished.Values.ToList()));
                     }
                     progress.Line($"trial {t}: lr {G(spec.LearningRate)}, λ {G(spec.WeightDecay)} → test error {100 * (1 - m.TestAccuracy):F2}%" +
                         $"{(result.Diverged ? " (diverged)" : "")} ({m.TotalElapsed.TotalSeconds:F1} s)");
@@ -164,7 +160,7 @@ internal static class SweepCommand
         }
         var trials = indices.Select(t => finished[t]).ToArray();
 
-        var report = new SweepReport("sweep", 1, grid, shardIndex, shardCount, trials.ToList());
+        var report = new SweepReport("sweep", SweepReport.Version, grid, shardIndex, shardCount, trials.ToList());
         if (shardCount > 1)
         {
             string part = Path.Combine(output, $"sweep-part-{shardIndex}-of-{shardCount}.json");
@@ -181,7 +177,7 @@ internal static class SweepCommand
     private static List<SweepTrial> ReadProgress(string file, SweepGrid grid, int shardIndex, int shardCount, int[] indices)
     {
         if (!File.Exists(file)) return [];
-        var report = ReadReport(file);
+        var report = SweepReport.Read(file);
         if (!report.Grid.SameAs(grid))
         {
             throw new LabException($"{file} belongs to another sweep: {report.Grid.Describe()}; this run is {grid.Describe()}. " +
@@ -191,33 +187,11 @@ internal static class SweepCommand
         {
             throw new LabException($"{file} belongs to shard {report.ShardIndex}/{report.ShardCount}, not {shardIndex}/{shardCount}.");
         }
-        var mine = indices.ToHashSet();
-        foreach (var t in report.Trials)
-        {
-            if (!mine.Contains(t.Index)) throw new LabException($"{file} holds trial {t.Index}, which is not in shard {shardIndex}/{shardCount} of this grid.");
-        }
-        if (report.Trials.Select(t => t.Index).Distinct().Count() != report.Trials.Count) throw new LabException($"{file} holds a trial twice.");
-        return report.Trials;
+        return report.Trials; // SweepReport.Read checked that each trial is in the file's shard, once
     }
 
-    /// <summary>Reads a sweep result or progress file.</summary>
-    private static SweepReport ReadReport(string file)
-    {
-        SweepReport report;
-        try
-        {
-            report = JsonSerializer.Deserialize<SweepReport>(File.ReadAllText(file), ResultFiles.Json)
-                ?? throw new LabException($"{file} is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new LabException($"{file} is not a sweep result file: {LabApp.Describe(e)}", e);
-        }
-        if (report.Command != "sweep" || report.Grid is null || report.Trials is null || report.Trials.Any(t => t is null))
-            throw new LabException($"{file} is not a sweep result file.");
-        return report;
-    }
-
+    /// <summary>Joins part files; every file is read and checked in full, and checked against the others, before
+    /// anything is written.</summary>
     internal static SweepReport Merge(IEnumerable<string> inputs)
     {
         var files = new List<string>();
@@ -231,10 +205,10 @@ internal static class SweepCommand
 
         SweepReport? first = null;
         string firstFile = "";
-        var trials = new SortedDictionary<int, SweepTrial>();
+        var trials = new SortedDictionary<int, (SweepTrial Trial, string File)>();
         foreach (string file in files.Distinct())
         {
-            SweepReport report = ReadReport(file);
+            SweepReport report = SweepReport.Read(file);
             if (first is null)
             {
                 first = report;
@@ -246,11 +220,9 @@ internal static class SweepCommand
             }
             foreach (var t in report.Trials)
             {
-                if (t.Index < 0 || t.Index >= first.Grid.TrialCount)
-                    throw new LabException($"{file} holds trial {t.Index}, outside the grid of {first.Grid.TrialCount}.");
-                if (trials.TryGetValue(t.Index, out var seen) && seen with { Seconds = 0 } != t with { Seconds = 0 })
-                    throw new LabException($"trial {t.Index} appears in two files with different results.");
-                trials[t.Index] = t;
+                if (trials.TryGetValue(t.Index, out var seen) && seen.Trial with { Seconds = 0 } != t with { Seconds = 0 })
+                    throw new LabException($"{file}: trial {t.Index} differs from the same trial in {seen.File}.");
+                trials[t.Index] = (t, file);
             }
         }
         var grid = first!.Grid;
@@ -260,7 +232,7 @@ internal static class SweepCommand
             throw new LabException($"the parts hold {trials.Count} of {grid.TrialCount} trials; missing trial(s) {string.Join(",", missing.Take(10))}" +
                 $"{(missing.Length > 10 ? ",…" : "")} (shards {string.Join(",", missing.Select(i => i % first.ShardCount).Distinct().Take(10))} of {first.ShardCount}?).");
         }
-        return new SweepReport("sweep", 1, grid, 0, 1, trials.Values.ToList());
+        return new SweepReport("sweep", SweepReport.Version, grid, 0, 1, trials.Values.Select(v => v.Trial).ToList());
     }
 
     private static List<string> WriteComplete(string output, SweepReport report)

@@ -102,7 +102,7 @@ internal sealed class TrialCheckpoint
     }
 
     private LabException Unusable(string why) =>
-        new($"cannot resume from {Path}: {why}. Delete it, or leave out --resume to start again.");
+        new($"cannot resume from {Path}: {why.TrimEnd('.')}. Delete it, or leave out --resume to start again.");
 
     /// <summary>The settings in which two records differ, each as the saved run and this run spell it.</summary>
     private static List<(string Saved, string Now)> Differences(TrialRecord saved, TrialRecord now)

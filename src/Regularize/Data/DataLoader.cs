@@ -77,8 +77,24 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <summary>True when a final batch smaller than <see cref="BatchSize"/> is skipped.</summary>
     public bool DropLast { get; }
 
-    /// <summary>The number of batches in a whole epoch.</summary>
-    public int BatchesPerEpoch => DropLast ? _order.Length / BatchSize : (_order.Length + BatchSize - 1) / BatchSize;
+    /// <summary>The number of batches in a whole epoch (see <see cref="CountBatches"/>).</summary>
+    public int BatchesPerEpoch => CountBatches(_order.Length, BatchSize, DropLast);
+
+    /// <summary>
+    /// The number of batches an epoch of <paramref name="examples"/> examples gives: ⌈n / b⌉, or ⌊n / b⌋ with
+    /// <paramref name="dropLast"/>. A batch size larger than the dataset gives one batch (none with dropLast).
+    /// </summary>
+    /// <param name="examples">The number of examples; not negative.</param>
+    /// <param name="batchSize">The number of examples per batch; positive, up to <see cref="int.MaxValue"/>.</param>
+    /// <param name="dropLast">True to leave out a final batch smaller than <paramref name="batchSize"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="examples"/> is negative or <paramref name="batchSize"/> is not positive.</exception>
+    public static int CountBatches(int examples, int batchSize, bool dropLast)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(examples);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        // (n + b − 1) / b overflows for b near int.MaxValue; this form cannot.
+        return dropLast || examples == 0 ? examples / batchSize : (examples - 1) / batchSize + 1;
+    }
 
     /// <summary>The epoch the next batch comes from, counting from 0.</summary>
     public int Epoch { get; private set; }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using Regularize.Serialization;
+using Regularize.IO;
 using Regularize.Tensors;
 
 namespace Regularize.Data;
@@ -182,5 +182,5 @@ public static class IdxReader
         }
     }
 
-    private static InvalidDataException Fail(string name, string problem) => new($"{name}: {problem}.");
+    private static InvalidDataException Fail(string name, string problem) => MessageText.Invalid(name, problem);
 }

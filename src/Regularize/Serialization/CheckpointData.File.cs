@@ -54,13 +54,13 @@ public sealed partial class CheckpointData
             w.WriteNumber("step", Progress.Step);
             w.WriteEndObject();
             WriteOptimizer(w);
-            WriteSchedulers(w);
-            WriteLoader(w);
+            ScheduleCheckpoint.Write(w, Schedulers, Plateaus);
+            if (Loader is null) w.WriteNull("loader"); else Loader.Write(w);
             w.WriteStartObject("dropout");
             foreach (var (path, words) in (DropoutRngStates ?? []).OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 if (!IsRngState(words)) throw new ArgumentException($"The generator state of Dropout '{path}' is not a six-word Rng state.", nameof(DropoutRngStates));
-                WriteWords(w, path, words);
+                CheckpointJson.WriteWords(w, path, words);
             }
             w.WriteEndObject();
             w.WriteEndObject();
@@ -73,66 +73,6 @@ public sealed partial class CheckpointData
         }
         metadata.Add(MetadataKey, Encoding.UTF8.GetString(buffer.WrittenSpan));
         return (tensors, metadata);
-    }
-
-    private void WriteSchedulers(Utf8JsonWriter w)
-    {
-        w.WriteStartArray("schedulers");
-        foreach (var s in Schedulers ?? [])
-        {
-            ArgumentNullException.ThrowIfNull(s, nameof(Schedulers));
-            w.WriteStartObject();
-            w.WriteNumber("step", s.Step);
-            w.WriteString("hyperparameter", s.Hyperparameter.ToString());
-            w.WriteString("mode", s.Mode.ToString());
-            w.WriteStartArray("initialValues");
-            foreach (double v in s.InitialValues) w.WriteNumberValue(Finite(v, "scheduler initial value"));
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("plateaus");
-        foreach (var p in Plateaus ?? [])
-        {
-            ArgumentNullException.ThrowIfNull(p, nameof(Plateaus));
-            w.WriteStartObject();
-            w.WriteNumber("lastStep", p.LastStep);
-            w.WritePropertyName("best");
-            if (double.IsFinite(p.Best)) w.WriteNumberValue(p.Best);
-            else if (double.IsInfinity(p.Best)) w.WriteStringValue(p.Best > 0 ? "Infinity" : "-Infinity");
-            else throw new ArgumentException("A plateau scheduler's best metric is NaN.", nameof(Plateaus));
-            w.WriteNumber("numBadSteps", p.NumBadSteps);
-            w.WriteNumber("cooldownCounter", p.CooldownCounter);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
-
-    private void WriteLoader(Utf8JsonWriter w)
-    {
-        if (Loader is null)
-        {
-            w.WriteNull("loader");
-            return;
-        }
-        var s = Loader.State ?? throw new ArgumentException("The data loader state is null.", nameof(Loader));
-        if (s.RngState is not { Length: 4 }) throw new ArgumentException("The data loader's generator state must be four words.", nameof(Loader));
-        w.WriteStartObject("loader");
-        w.WriteNumber("epoch", s.Epoch);
-        w.WriteNumber("position", s.Position);
-        WriteWords(w, "rngState", s.RngState);
-        w.WriteNumber("datasetSize", Loader.DatasetSize);
-        w.WriteNumber("batchSize", Loader.BatchSize);
-        w.WriteBoolean("shuffle", Loader.Shuffle);
-        w.WriteBoolean("dropLast", Loader.DropLast);
-        w.WriteEndObject();
-    }
-
-    private static void WriteWords(Utf8JsonWriter w, string name, ulong[] words)
-    {
-        w.WriteStartArray(name);
-        foreach (ulong word in words) w.WriteStringValue(CheckpointJson.Hex(word));
-        w.WriteEndArray();
     }
 
     private static double Finite(double v, string what) =>
@@ -212,50 +152,13 @@ public sealed partial class CheckpointData
         j.Object(root, "", "format", "version", "progress", "optimizer", "schedulers", "plateaus", "loader", "dropout");
 
         var progress = j.Object(top["progress"], "progress", "epoch", "step");
-        Progress = new TrainingProgress(j.Integer(progress["epoch"], "progress.epoch"), j.Integer(progress["step"], "progress.step"));
+        Progress = new TrainingProgress(j.Integer(progress["epoch"], "progress.epoch", 0, MaxEpoch), j.Integer(progress["step"], "progress.step", 0, MaxStep));
 
         var expected = ParseOptimizer(top["optimizer"], j);
 
-        var schedulers = j.Array(top["schedulers"], "schedulers");
-        for (int i = 0; i < schedulers.Count; i++)
-        {
-            string at = $"schedulers[{i}]";
-            var s = j.Object(schedulers[i], at, "step", "hyperparameter", "mode", "initialValues");
-            var values = j.Array(s["initialValues"], at + ".initialValues");
-            Schedulers.Add(new SchedulerState(
-                j.Integer(s["step"], at + ".step"),
-                values.Select((v, k) => j.Number(v, $"{at}.initialValues[{k}]")).ToArray(),
-                ParseHyperparameter(j, s["hyperparameter"], at + ".hyperparameter"),
-                j.Enum<ScheduleMode>(s["mode"], at + ".mode")));
-        }
-
-        var plateaus = j.Array(top["plateaus"], "plateaus");
-        for (int i = 0; i < plateaus.Count; i++)
-        {
-            string at = $"plateaus[{i}]";
-            var p = j.Object(plateaus[i], at, "lastStep", "best", "numBadSteps", "cooldownCounter");
-            Plateaus.Add(new ReduceOnPlateauState(
-                j.Integer(p["lastStep"], at + ".lastStep"),
-                j.Number(p["best"], at + ".best", allowInfinite: true),
-                (int)j.Integer(p["numBadSteps"], at + ".numBadSteps", 0, int.MaxValue),
-                (int)j.Integer(p["cooldownCounter"], at + ".cooldownCounter", 0, int.MaxValue)));
-        }
-
-        if (!j.IsNull(top["loader"]))
-        {
-            var l = j.Object(top["loader"], "loader", "epoch", "position", "rngState", "datasetSize", "batchSize", "shuffle", "dropLast");
-            int datasetSize = (int)j.Integer(l["datasetSize"], "loader.datasetSize", 1, int.MaxValue);
-            int position = (int)j.Integer(l["position"], "loader.position", 0, int.MaxValue);
-            if (position > datasetSize) throw j.Fail("loader.position", $"is {position}, beyond the dataset's {datasetSize} examples");
-            ulong[] words = j.Words(l["rngState"], "loader.rngState", 4);
-            if ((words[0] | words[1] | words[2] | words[3]) == 0) throw j.Fail("loader.rngState", "is all zero, which is not a generator state");
-            Loader = new DataLoaderCheckpoint(
-                new DataLoaderState((int)j.Integer(l["epoch"], "loader.epoch", 0, int.MaxValue), position, words),
-                datasetSize,
-                (int)j.Integer(l["batchSize"], "loader.batchSize", 1, int.MaxValue),
-                j.Boolean(l["shuffle"], "loader.shuffle"),
-                j.Boolean(l["dropLast"], "loader.dropLast"));
-        }
+        Schedulers = ScheduleCheckpoint.ParseSchedulers(j, top["schedulers"]);
+        Plateaus = ScheduleCheckpoint.ParsePlateaus(j, top["plateaus"]);
+        Loader = j.IsNull(top["loader"]) ? null : DataLoaderCheckpoint.Parse(j, top["loader"]);
 
         foreach (var (path, value) in j.Map(top["dropout"], "dropout"))
         {
@@ -299,12 +202,5 @@ public sealed partial class CheckpointData
             }
         }
         TakeOptimizerTensors(optimizerTensors);
-    }
-
-    private static Hyperparameter ParseHyperparameter(CheckpointJson j, JsonElement e, string path)
-    {
-        string name = j.String(e, path);
-        return Hyperparameter.TryFind(name, out var h) ? h
-            : throw j.Fail(path, $"is {CheckpointJson.Quote(name)}, not one of {string.Join(", ", Hyperparameter.WellKnown)} or another defined hyperparameter");
     }
 }

@@ -110,7 +110,7 @@ public sealed partial class CheckpointData
             string at = $"optimizer.state.{CheckpointJson.Quote(parameter)}";
             if (!groupOf.ContainsKey(parameter)) throw j.Fail(at, "names a parameter that no group holds");
             var p = j.Object(value, at, "step", "tensors");
-            var ps = new ParameterState { Step = j.Integer(p["step"], at + ".step") };
+            var ps = new ParameterState { Step = j.Integer(p["step"], at + ".step", 0, MaxStep) };
             var keys = j.Array(p["tensors"], at + ".tensors");
             for (int k = 0; k < keys.Count; k++)
             {

@@ -44,6 +44,19 @@ public sealed partial class CheckpointData
     /// <summary>The deepest nesting the metadata document may have; the format needs 5.</summary>
     public const int MaxMetadataDepth = 8;
 
+    /// <summary>
+    /// The largest step count a checkpoint holds (<c>progress.step</c>, scheduler steps, plateau and optimizer steps):
+    /// 2^53, the last count a <see cref="double"/> (which schedules evaluate) holds exactly. Far beyond any real run, it
+    /// leaves room for 2^63 − 2^53 further steps, so a counter read from a file cannot overflow while training goes on.
+    /// </summary>
+    public const long MaxStep = 1L << 53;
+
+    /// <summary>
+    /// The largest epoch a checkpoint holds (<c>progress.epoch</c>, <c>loader.epoch</c>): 2^30, which leaves room for
+    /// 2^30 − 1 further epochs before the 32-bit epoch counters of the trainer and the data loader overflow.
+    /// </summary>
+    public const int MaxEpoch = 1 << 30;
+
     private const string FormatName = "regularize.checkpoint";
 
     /// <summary>The epoch and step when the checkpoint was taken.</summary>
@@ -134,10 +147,12 @@ public sealed partial class CheckpointData
         var weights = ModelWeights.Plan(model, Model ?? [], strict, problems);
         var generators = PlanDropouts(model, strict, problems, notRestored);
         Scheduler[] schedulerArray = schedulers?.ToArray() ?? [];
-        PlanSchedulers(schedulerArray, problems, notRestored);
+        List<SchedulerState> savedSchedulers = Schedulers ?? [];
+        ScheduleCheckpoint.PlanSchedulers(schedulerArray, savedSchedulers, problems, notRestored);
         ReduceOnPlateau[] plateauArray = plateaus?.ToArray() ?? [];
-        PlanPlateaus(plateauArray, problems, notRestored);
-        PlanLoader(loader, problems, notRestored);
+        List<ReduceOnPlateauState> savedPlateaus = Plateaus ?? [];
+        ScheduleCheckpoint.PlanPlateaus(plateauArray, savedPlateaus, problems, notRestored);
+        DataLoaderCheckpoint.Plan(Loader, loader, problems, notRestored);
         if (optimizer is null && Optimizer is not null) notRestored.Add("optimizer state (no optimizer given)");
         if (optimizer is not null && Optimizer is null) problems.Add("an optimizer was given but the file holds no optimizer state");
         if (problems.Count > 0) throw new CheckpointMismatchException(source, problems);
@@ -161,7 +176,7 @@ public sealed partial class CheckpointData
             for (int i = 0; i < schedulerArray.Length; i++)
             {
                 schedulerBackups.Add((schedulerArray[i], schedulerArray[i].ExportState()));
-                schedulerArray[i].ImportState(Schedulers[i]);
+                schedulerArray[i].ImportState(savedSchedulers[i]);
             }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
@@ -171,7 +186,7 @@ public sealed partial class CheckpointData
             if (optimizer is not null) optimizer.ImportState(optimizerBackup!);
             throw new CheckpointMismatchException(source, [e.Message], e);
         }
-        for (int i = 0; i < plateauArray.Length; i++) plateauArray[i].ImportState(Plateaus[i]);
+        for (int i = 0; i < plateauArray.Length; i++) plateauArray[i].ImportState(savedPlateaus[i]);
         weights.Apply();
         foreach (var (dropout, state) in generators) dropout.SetRngState(state);
         if (loader is not null) loader.SetState(Loader!.State);
@@ -213,97 +228,14 @@ public sealed partial class CheckpointData
         return plan;
     }
 
-    private void PlanSchedulers(Scheduler[] schedulers, List<string> problems, List<string> notRestored)
-    {
-        var saved = Schedulers ?? [];
-        if (schedulers.Length == 0)
-        {
-            if (saved.Count > 0) notRestored.Add($"{saved.Count} scheduler state(s) (no schedulers given)");
-            return;
-        }
-        if (schedulers.Length != saved.Count)
-        {
-            problems.Add($"{schedulers.Length} schedulers were given but the file holds {saved.Count} scheduler states");
-            return;
-        }
-        for (int i = 0; i < schedulers.Length; i++)
-        {
-            Scheduler s = schedulers[i];
-            SchedulerState? state = saved[i];
-            string what = $"scheduler {i}";
-            if (state is null) { problems.Add($"{what}: the file's state is null"); continue; }
-            if (state.Hyperparameter != s.Hyperparameter || state.Mode != s.Mode)
-            {
-                problems.Add($"{what} drives {s.Hyperparameter} ({s.Mode}) but the file's drives {state.Hyperparameter} ({state.Mode})");
-            }
-            if (state.InitialValues is null || state.InitialValues.Count != s.Groups.Count)
-            {
-                problems.Add($"{what} drives {s.Groups.Count} groups but the file's drives {state.InitialValues?.Count ?? 0}");
-            }
-            else if (state.Step < 0 || state.InitialValues.Any(v => !double.IsFinite(v)))
-            {
-                problems.Add($"{what}: the file's step {state.Step} is negative or an initial value is not finite");
-            }
-        }
-    }
-
-    private void PlanPlateaus(ReduceOnPlateau[] plateaus, List<string> problems, List<string> notRestored)
-    {
-        var saved = Plateaus ?? [];
-        if (plateaus.Length == 0)
-        {
-            if (saved.Count > 0) notRestored.Add($"{saved.Count} plateau scheduler state(s) (none given)");
-            return;
-        }
-        if (plateaus.Length != saved.Count)
-        {
-            problems.Add($"{plateaus.Length} plateau schedulers were given but the file holds {saved.Count} states");
-            return;
-        }
-        for (int i = 0; i < saved.Count; i++)
-        {
-            var s = saved[i];
-            if (s is null || s.LastStep < 0 || s.NumBadSteps < 0 || s.CooldownCounter < 0 || double.IsNaN(s.Best))
-            {
-                problems.Add($"plateau scheduler {i}: the file's state is null, has a negative counter or a NaN best");
-            }
-        }
-    }
-
-    private void PlanLoader(DataLoader? loader, List<string> problems, List<string> notRestored)
-    {
-        if (loader is null)
-        {
-            if (Loader is not null) notRestored.Add("data loader position (no loader given)");
-            return;
-        }
-        if (Loader is null)
-        {
-            problems.Add("a data loader was given but the file holds no data loader state");
-            return;
-        }
-        var ours = DataLoaderCheckpoint.Capture(loader);
-        if (ours.DatasetSize != Loader.DatasetSize || ours.BatchSize != Loader.BatchSize || ours.Shuffle != Loader.Shuffle || ours.DropLast != Loader.DropLast)
-        {
-            problems.Add($"the data loader has {Describe(ours)} but the file's had {Describe(Loader)}");
-        }
-        var s = Loader.State;
-        if (s is null || s.Epoch < 0 || s.Position < 0 || s.Position > ours.DatasetSize || s.RngState is not { Length: 4 } w || (w[0] | w[1] | w[2] | w[3]) == 0)
-        {
-            problems.Add("the file's data loader state is out of range (epoch, position or generator words)");
-        }
-    }
-
-    private static string Describe(DataLoaderCheckpoint c) =>
-        $"{c.DatasetSize} examples, batch size {c.BatchSize}, shuffle {c.Shuffle}, dropLast {c.DropLast}";
-
     private static bool IsRngState(ulong[]? w) => w is { Length: 6 } && (w[0] | w[1] | w[2] | w[3]) != 0 && w[4] <= 1;
 
     private static void CheckProgress(TrainingProgress progress)
     {
-        if (progress.Epoch < 0 || progress.Step < 0)
+        if (progress.Epoch < 0 || progress.Epoch > MaxEpoch || progress.Step < 0 || progress.Step > MaxStep)
         {
-            throw new ArgumentOutOfRangeException(nameof(progress), progress, $"progress must have a non-negative epoch and step, was {progress}.");
+            throw new ArgumentOutOfRangeException(nameof(progress), progress,
+                $"progress must have an epoch in [0, {MaxEpoch}] and a step in [0, {MaxStep}], was {progress}.");
         }
     }
 }

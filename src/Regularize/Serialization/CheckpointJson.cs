@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Regularize.IO;
 
 namespace Regularize.Serialization;
 
@@ -11,8 +12,9 @@ internal readonly struct CheckpointJson(string source)
 {
     private const string What = "checkpoint metadata";
 
+    /// <summary>The error for <paramref name="path"/>; a problem that quotes a message ending in a period gets no second one.</summary>
     public InvalidDataException Fail(string path, string problem) =>
-        new($"{source}: {What}: {(path.Length == 0 ? "the document" : path)} {problem}.");
+        new($"{source}: {What}: {(path.Length == 0 ? "the document" : path)} {problem.TrimEnd('.')}.");
 
     /// <summary>An object with exactly the fields <paramref name="fields"/>, each once, in any order.</summary>
     public Dictionary<string, JsonElement> Object(JsonElement e, string path, params string[] fields)
@@ -121,17 +123,15 @@ internal readonly struct CheckpointJson(string source)
         if (e.ValueKind != kind) throw Fail(path, $"is a JSON {e.ValueKind}, not {what}");
     }
 
-    /// <summary>A name or text quoted for a message, cut short and with control characters escaped.</summary>
-    public static string Quote(string text)
+    /// <summary>A name or text quoted for a message (see <see cref="MessageText.Quote"/>).</summary>
+    public static string Quote(string text) => MessageText.Quote(text);
+
+    /// <summary>Writes an array of words named <paramref name="name"/>, each as <see cref="Hex"/> spells it.</summary>
+    public static void WriteWords(Utf8JsonWriter w, string name, ulong[] words)
     {
-        const int Max = 80;
-        var sb = new System.Text.StringBuilder("'");
-        foreach (char c in text.Length > Max ? text[..Max] : text)
-        {
-            if (char.IsControl(c)) sb.Append($"\\u{(int)c:X4}"); else sb.Append(c);
-        }
-        if (text.Length > Max) sb.Append("...");
-        return sb.Append('\'').ToString();
+        w.WriteStartArray(name);
+        foreach (ulong word in words) w.WriteStringValue(Hex(word));
+        w.WriteEndArray();
     }
 
     /// <summary>A word as the metadata writes it: 16 lowercase hexadecimal digits.</summary>

@@ -12,9 +12,11 @@ namespace Regularize.Serialization;
 /// <para>Loading matches tensors by name and shape, never by position. A shape that differs is always an error; a
 /// tensor missing on either side is an error unless <c>strict</c> is false, and then the <see cref="LoadReport"/>
 /// lists what was skipped. Everything is checked before any value changes: on error the model is untouched.</para>
-/// <para>Files may hold F32, F16, BF16 or F64 tensors; all are converted to float32 (see <see cref="SafeTensors"/>).
-/// PyTorch keeps BatchNorm's <c>num_batches_tracked</c> as int64, which safetensors readers here do not accept:
-/// convert it with <c>.float()</c> before saving from Python.</para>
+/// <para>Files may hold F32, F16, BF16, F64, I64 or I32 tensors; all are converted to float32 (see <see cref="SafeTensors"/>).</para>
+/// <para>Saving writes the same element types as PyTorch's <c>state_dict()</c>: the integer buffer
+/// <c>num_batches_tracked</c> (BatchNorm's count, kept as a float32 here) as I64, and every other tensor as F32, or,
+/// when asked, as F16 or BF16 (rounded to nearest, ties to even, overflowing to ±∞, as <c>.half()</c> and
+/// <c>.bfloat16()</c> round), so <c>load_state_dict(strict=True)</c> sees the dtypes it expects.</para>
 /// </remarks>
 public static class ModelWeights
 {
@@ -38,19 +40,45 @@ public static class ModelWeights
     /// <summary>Writes the model's parameters and buffers to a safetensors file, atomically (see <see cref="AtomicFile"/>).</summary>
     /// <param name="model">The model.</param>
     /// <param name="path">The file to create or replace.</param>
-    public static void Save(Module model, string path)
+    /// <param name="floatType">The element type of the floating-point tensors: F32 (the default, exact), F16 or BF16
+    /// (rounded to nearest, ties to even). Integer buffers are written as I64 whatever this is.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="floatType"/> is not F32, F16 or BF16.</exception>
+    public static void Save(Module model, string path, SafeTensorsDType floatType = SafeTensorsDType.F32)
     {
         ArgumentNullException.ThrowIfNull(path);
-        SafeTensors.Write(path, Capture(model), PyTorchMetadata);
+        SafeTensors.Write(path, Capture(model), PyTorchMetadata, DTypes(floatType));
     }
 
     /// <summary>Writes the model's parameters and buffers as safetensors to a stream, from its current position.</summary>
     /// <param name="model">The model.</param>
     /// <param name="stream">The destination; it is not closed.</param>
-    public static void Save(Module model, Stream stream)
+    /// <param name="floatType">The element type of the floating-point tensors: F32 (the default), F16 or BF16.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="floatType"/> is not F32, F16 or BF16.</exception>
+    public static void Save(Module model, Stream stream, SafeTensorsDType floatType = SafeTensorsDType.F32)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        SafeTensors.Write(stream, Capture(model), PyTorchMetadata);
+        SafeTensors.Write(stream, Capture(model), PyTorchMetadata, DTypes(floatType));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is an integer buffer in PyTorch's state dict: BatchNorm's
+    /// <c>num_batches_tracked</c> (the only one among Regularize's layers).
+    /// </summary>
+    /// <param name="name">A tensor name such as <c>1.num_batches_tracked</c>.</param>
+    public static bool IsIntegerBuffer(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        const string Count = "num_batches_tracked";
+        return name == Count || name.EndsWith("." + Count, StringComparison.Ordinal);
+    }
+
+    private static Func<string, SafeTensorsDType> DTypes(SafeTensorsDType floatType)
+    {
+        if (floatType is not (SafeTensorsDType.F32 or SafeTensorsDType.F16 or SafeTensorsDType.BF16))
+        {
+            throw new ArgumentOutOfRangeException(nameof(floatType), floatType, "floatType must be F32, F16 or BF16.");
+        }
+        return name => IsIntegerBuffer(name) ? SafeTensorsDType.I64 : floatType;
     }
 
     /// <summary>Loads weights from a safetensors file into <paramref name="model"/>, matching by name and shape.</summary>

@@ -7,9 +7,9 @@ namespace Regularize.Tensors;
 /// </summary>
 /// <remarks>
 /// Large arrays fresh from the GC all begin at the same address modulo the page and region size, so a
-/// pass that walks θ, g, m and v in lockstep hits the same cache sets in every stream at once. Measured
-/// here (64M elements, 4 read + 3 write streams): 10 GB/s with all four arrays aligned alike, 20 GB/s
-/// when m and v are shifted, 45 GB/s when all four are. State tensors of at least
+/// pass that walks θ, g, m and v in lockstep hits the same cache sets in every stream at once and runs at a
+/// fraction of the bandwidth it reaches when the arrays are shifted against each other (figures in
+/// docs/benchmarks.md, "Optimizer step", "What the layouts show"). State tensors of at least
 /// <see cref="MinimumElements"/> elements therefore live at a distinct offset (lane × 1040 floats,
 /// 4160 bytes: not a multiple of 4096) inside a slightly larger array.
 /// </remarks>

@@ -56,6 +56,29 @@ public class DataLoaderTests
     }
 
     [Test]
+    public void ABatchLargerThanTheDatasetIsOneBatch()
+    {
+        var loader = new DataLoader(Indexed(7), batchSize: int.MaxValue, seed: 3);
+        Assert.That(loader.BatchesPerEpoch, Is.EqualTo(1), "the ceiling division must not overflow");
+        var sizes = new List<int>();
+        Assert.That(OneEpoch(loader, sizes).Order(), Is.EqualTo(Enumerable.Range(0, 7)));
+        Assert.That(sizes, Is.EqualTo(new[] { 7 }));
+    }
+
+    [TestCase(103, 10, false, 11)]
+    [TestCase(103, 10, true, 10)]
+    [TestCase(100, 10, false, 10)]
+    [TestCase(1, 1, false, 1)]
+    [TestCase(0, 5, false, 0)]
+    [TestCase(int.MaxValue, int.MaxValue, false, 1)]
+    [TestCase(int.MaxValue, 2, false, 1 << 30)]
+    [TestCase(5, int.MaxValue, false, 1)]
+    [TestCase(5, int.MaxValue, true, 0)]
+    [TestCase(int.MaxValue, int.MaxValue - 1, false, 2)]
+    public void CountBatchesIsTheCeilingOrFloorWithoutOverflow(int examples, int batchSize, bool dropLast, int expected) =>
+        Assert.That(DataLoader.CountBatches(examples, batchSize, dropLast), Is.EqualTo(expected));
+
+    [Test]
     public void TheSameSeedGivesTheSameOrdersAndAnotherSeedOthers()
     {
         var a = new DataLoader(Indexed(50), 8, seed: 3);

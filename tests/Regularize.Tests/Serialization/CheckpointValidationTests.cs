@@ -25,6 +25,7 @@ public class CheckpointValidationTests
     {
         var e = Assert.Throws<InvalidDataException>(() => CheckpointData.Read(new MemoryStream(file), "bad.ckpt"))!;
         Assert.That(e.Message, Does.StartWith("bad.ckpt: "));
+        Assert.That(e.Message, Does.Not.EndWith(".."), "a quoted message ending in a period gets no second one");
         return e.Message;
     }
 
@@ -52,6 +53,13 @@ public class CheckpointValidationTests
     [TestCase("\"epoch\":2", "\"epoch\":-1", "progress.epoch is -1, outside [0,")]
     [TestCase("\"step\":9", "\"step\":99999999999999999999", "progress.step is '99999999999999999999', not an integer in range")]
     [TestCase("\"step\":9", "\"step\":null", "progress.step is a JSON Null, not an integer")]
+    [TestCase("\"epoch\":2", "\"epoch\":2147483647", "progress.epoch is 2147483647, outside [0, 1073741824]")]
+    [TestCase("\"epoch\":2", "\"epoch\":1073741825", "progress.epoch is 1073741825, outside [0, 1073741824]")]
+    [TestCase("\"step\":9", "\"step\":9223372036854775807", "progress.step is 9223372036854775807, outside [0, 9007199254740992]")]
+    [TestCase("\"loader\":\\{\"epoch\":\\d+", "\"loader\":{\"epoch\":2147483647", "loader.epoch is 2147483647, outside [0, 1073741824]")]
+    [TestCase("\"schedulers\":\\[\\{\"step\":\\d+", "\"schedulers\":[{\"step\":9223372036854775807", "schedulers[0].step is 9223372036854775807, outside [0, 9007199254740992]")]
+    [TestCase("\"lastStep\":\\d+", "\"lastStep\":9223372036854775807", "plateaus[0].lastStep is 9223372036854775807, outside [0, 9007199254740992]")]
+    [TestCase("\"step\":2,\"tensors\"", "\"step\":9223372036854775807,\"tensors\"", "step is 9223372036854775807, outside [0, 9007199254740992]")]
     [TestCase("\"schedulers\":\\[.*?\\],\"plateaus\"", "\"schedulers\":{},\"plateaus\"", "schedulers is a JSON Object, not an array")]
     [TestCase("\"hyperparameter\":\"LearningRate\"", "\"hyperparameter\":\"0\"", "schedulers[0].hyperparameter is '0', not one of LearningRate")]
     [TestCase("\"mode\":\"MultiplyInitial\"", "\"mode\":\"multiplyinitial\"", "schedulers[0].mode is 'multiplyinitial', not one of")]
@@ -92,6 +100,26 @@ public class CheckpointValidationTests
             Does.Contain("tensor 'stray' is neither a model tensor"));
         Assert.That(Rejected(With(Document, new Dictionary<string, Tensor> { ["optimizer.state.0.weight.zz"] = Tensor.Zeros(8, 4) })),
             Does.Contain("tensor 'optimizer.state.0.weight.zz' is neither"));
+    }
+
+    [Test]
+    public void TheBoundsOnCountersAreThoseTheCheckpointNames()
+    {
+        Assert.That(CheckpointData.MaxStep, Is.EqualTo(1L << 53), "the last step count a double holds exactly");
+        Assert.That(int.MaxValue - CheckpointData.MaxEpoch, Is.EqualTo(CheckpointData.MaxEpoch - 1), "room for as many epochs again, less one");
+        Assert.That(CheckpointData.Read(new MemoryStream(With(Replace("\"epoch\":2", $"\"epoch\":{CheckpointData.MaxEpoch}")))).Progress.Epoch,
+            Is.EqualTo(CheckpointData.MaxEpoch), "the bound itself is accepted");
+    }
+
+    [Test]
+    public void ProgressBeyondTheBoundsIsNotWritten()
+    {
+        var rig = CheckpointFileTests.Advanced();
+        foreach (var progress in new[] { new TrainingProgress(CheckpointData.MaxEpoch + 1L, 0), new TrainingProgress(0, long.MaxValue) })
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => CheckpointFileTests.Capture(rig, progress))!;
+            Assert.That(e.Message, Does.Contain(progress.ToString()));
+        }
     }
 
     [Test]

@@ -150,12 +150,49 @@ public class ModelWeightsTests
         string folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "python-check");
         Directory.CreateDirectory(folder);
         ModelWeights.Save(model, Path.Combine(folder, "regularize_mlp.safetensors"));
+        ModelWeights.Save(model, Path.Combine(folder, "regularize_mlp_f16.safetensors"), SafeTensorsDType.F16);
+        ModelWeights.Save(model, Path.Combine(folder, "regularize_mlp_bf16.safetensors"), SafeTensorsDType.BF16);
         CheckpointData.Capture(new TrainingProgress(1, 2), model).Write(Path.Combine(folder, "regularize_mlp.ckpt"));
-        TestContext.Out.WriteLine($"run: /usr/bin/python3 make_weights.py --check {folder}/regularize_mlp.safetensors (and .ckpt)");
+        TestContext.Out.WriteLine($"run: /usr/bin/python3 make_weights.py --check {folder}/regularize_mlp.safetensors (and _f16, _bf16, .ckpt)");
 
         var original = SafeTensors.Read(Fixture("torch_mlp.safetensors"));
         var saved = SafeTensors.Read(Path.Combine(folder, "regularize_mlp.safetensors"));
         foreach (var (name, t) in original.Tensors) Assert.That(Bits(saved[name]), Is.EqualTo(Bits(t)), name);
+    }
+
+    /// <summary>
+    /// The round trip with PyTorch in each dtype: Regularize loads PyTorch's F32 state dict and writes it as F32, F16
+    /// and BF16; each file must be byte for byte the one PyTorch wrote (float tensors converted by <c>.half()</c> /
+    /// <c>.bfloat16()</c>, <c>num_batches_tracked</c> kept as I64, as in PyTorch's state dict).
+    /// </summary>
+    [TestCase("torch_mlp.safetensors", SafeTensorsDType.F32)]
+    [TestCase("torch_mlp_f16.safetensors", SafeTensorsDType.F16)]
+    [TestCase("torch_mlp_bf16.safetensors", SafeTensorsDType.BF16)]
+    public void SavingPyTorchsWeightsGivesPyTorchsFileInEachDType(string file, SafeTensorsDType dtype)
+    {
+        var model = Mlp(seed: 5);
+        ModelWeights.Load(model, Fixture("torch_mlp.safetensors"));
+        var ms = new MemoryStream();
+        ModelWeights.Save(model, ms, dtype);
+        byte[] torch = File.ReadAllBytes(Fixture(file));
+        Assert.That(SafeTensors.Read(Fixture(file)).Entries.Single(e => e.Name == "1.num_batches_tracked").DType, Is.EqualTo(SafeTensorsDType.I64));
+        Assert.That(ms.ToArray(), Is.EqualTo(torch));
+
+        // And back: the 16-bit file loaded and saved again in its own type gives the same bytes.
+        var again = Mlp(seed: 6);
+        ModelWeights.Load(again, Fixture(file));
+        var ms2 = new MemoryStream();
+        ModelWeights.Save(again, ms2, dtype);
+        Assert.That(ms2.ToArray(), Is.EqualTo(torch));
+    }
+
+    [Test]
+    public void OnlyFloatTypesAreOfferedForTheWeights()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ModelWeights.Save(Mlp(seed: 1), new MemoryStream(), SafeTensorsDType.I32))!;
+        Assert.That(e.ParamName, Is.EqualTo("floatType"));
+        Assert.That(ModelWeights.IsIntegerBuffer("1.num_batches_tracked") && ModelWeights.IsIntegerBuffer("num_batches_tracked"));
+        Assert.That(ModelWeights.IsIntegerBuffer("1.xnum_batches_tracked"), Is.False);
     }
 
     private static float[] Floats(JsonElement array) => array.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();

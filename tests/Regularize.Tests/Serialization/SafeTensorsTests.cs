@@ -10,7 +10,12 @@ public class SafeTensorsTests
 {
     private static SafeTensorsFile ReadBytes(byte[] bytes) => SafeTensors.Read(new MemoryStream(bytes, writable: false), "t.safetensors");
 
-    private static InvalidDataException Invalid(byte[] bytes) => Assert.Throws<InvalidDataException>(() => ReadBytes(bytes))!;
+    private static InvalidDataException Invalid(byte[] bytes)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => ReadBytes(bytes))!;
+        Assert.That(e.Message, Does.Not.EndWith(".."), "a quoted message ending in a period gets no second one");
+        return e;
+    }
 
     private static byte[] WriteBytes(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {

@@ -27,12 +27,13 @@ public static class Gemm
 {
     /// <summary>
     /// Depth of a packed block: one B micro-panel (KC × NR floats, 32 KiB) is reused from L1/L2 across a row block.
-    /// On one core 512 measured about 10% faster than 256 at 1024³ (98–101 against 79–92 GFLOP/s: half the
-    /// passes over C) and no slower at 512³.
+    /// Deeper blocks halve the passes over C; 512 beat 256 at 1024³ and was no slower at 512³ (figures in
+    /// docs/benchmarks.md, "Block sizes and the parallel threshold").
     /// </summary>
     internal const int KC = 512;
 
-    /// <summary>Rows of A packed at once: MC × KC floats (288 KiB) stay in the 1 MiB L2 of one core (72–384 measured alike).</summary>
+    /// <summary>Rows of A packed at once: MC × KC floats (288 KiB) stay in the 1 MiB L2 of one core; the speed is flat
+    /// over a wide range of MC (docs/benchmarks.md).</summary>
     internal const int MC = 144;
 
     /// <summary>Columns of B packed at once: KC × NC floats (4 MiB) live in the 32 MiB L3.</summary>
@@ -40,8 +41,8 @@ public static class Gemm
 
     /// <summary>
     /// Products with at most this many multiply-adds (128³) stay on the calling thread, and each extra thread
-    /// needs at least half of it. Measured on 2 cores: 128³ ran at 72 GFLOP/s on 2 threads against 87 on one
-    /// (waking a pool thread costs tens of microseconds), while 144³ already ran faster on 2 (115–144 against 93).
+    /// needs at least half of it: waking a pool thread costs tens of microseconds, more than a product this small
+    /// gains from a second core, while slightly larger ones already gain (docs/benchmarks.md).
     /// </summary>
     internal const long ParallelThreshold = 1L << 21;
 

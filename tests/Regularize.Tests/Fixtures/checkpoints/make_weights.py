@@ -12,10 +12,14 @@ are recorded.
 Files written (the safetensors format by hand, with struct + json, as Fixtures/safetensors/make_fixture.py does;
 the Python `safetensors` package is not installed here):
 
-  torch_mlp.safetensors       every tensor of model.state_dict() as F32, under PyTorch's names. BatchNorm's
-                              num_batches_tracked is int64 in PyTorch; it is written as F32 (Regularize reads float
-                              types only).
-  torch_mlp_half.safetensors  the same, with every weight matrix as BF16 and every other tensor as F16; the
+  torch_mlp.safetensors       model.state_dict() under PyTorch's names and in its dtypes: every float tensor F32,
+                              BatchNorm's num_batches_tracked I64.
+  torch_mlp_f16.safetensors   the same with every float tensor converted by .half() (F16), num_batches_tracked I64.
+  torch_mlp_bf16.safetensors  the same with every float tensor converted by .bfloat16() (BF16).
+                              These three are the targets of ModelWeightsRoundTripTests: Regularize, given the F32
+                              weights, must write each of them byte for byte (names sorted, packed in that order,
+                              header padded with spaces, as write_safetensors below lays them out).
+  torch_mlp_half.safetensors  every weight matrix as BF16 and every other tensor as F16 (num_batches_tracked F32); the
                               outputs for it come from the same model with its weights rounded that way.
   torch_mlp.expected.json     the input, and the eval-mode outputs of both models (float32 values).
 
@@ -33,7 +37,8 @@ import struct
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CODES = {torch.float32: ("F32", "f"), torch.float16: ("F16", "e"), torch.bfloat16: ("BF16", None)}
+CODES = {torch.float32: ("F32", "f"), torch.float16: ("F16", "e"), torch.bfloat16: ("BF16", None), torch.int64: ("I64", "q")}
+DTYPES = {"F32": (torch.float32, "f", 4), "F16": (torch.float16, "e", 2), "BF16": (torch.bfloat16, None, 2), "I64": (torch.int64, "q", 8)}
 
 
 def raw_bytes(t):
@@ -77,8 +82,13 @@ def main():
     model.eval()
     x = torch.randn(6, 4)
 
-    state = {k: v.detach().clone().to(torch.float32) for k, v in model.state_dict().items()}
-    write_safetensors(os.path.join(HERE, "torch_mlp.safetensors"), state, {"format": "pt"})
+    native = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    assert native["1.num_batches_tracked"].dtype == torch.int64
+    write_safetensors(os.path.join(HERE, "torch_mlp.safetensors"), native, {"format": "pt"})
+    for suffix, dtype in (("f16", torch.float16), ("bf16", torch.bfloat16)):
+        converted = {k: v if v.dtype == torch.int64 else v.to(dtype) for k, v in native.items()}
+        write_safetensors(os.path.join(HERE, f"torch_mlp_{suffix}.safetensors"), converted, {"format": "pt"})
+    state = {k: v.to(torch.float32) for k, v in native.items()}
     with torch.no_grad():
         y = model(x)
 
@@ -103,7 +113,7 @@ def main():
 
 
 def read_safetensors(path):
-    """A hand parser: 8-byte length, JSON header, F32 data (all Regularize writes)."""
+    """A hand parser: 8-byte length, JSON header, then F32, F16, BF16 or I64 data (what Regularize writes)."""
     with open(path, "rb") as f:
         n = struct.unpack("<Q", f.read(8))[0]
         header = json.loads(f.read(n))
@@ -111,10 +121,14 @@ def read_safetensors(path):
     metadata = header.pop("__metadata__", {})
     tensors = {}
     for name, e in header.items():
-        assert e["dtype"] == "F32", e
+        dtype, code, size = DTYPES[e["dtype"]]
         begin, end = e["data_offsets"]
-        values = struct.unpack(f"<{(end - begin) // 4}f", data[begin:end])
-        tensors[name] = torch.tensor(values, dtype=torch.float32).reshape(e["shape"])
+        if code is None:  # bfloat16: 16-bit patterns
+            bits = struct.unpack(f"<{(end - begin) // 2}h", data[begin:end])
+            tensors[name] = torch.tensor(bits, dtype=torch.int16).view(torch.bfloat16).reshape(e["shape"])
+        else:
+            values = struct.unpack(f"<{(end - begin) // size}{code}", data[begin:end])
+            tensors[name] = torch.tensor(values, dtype=dtype).reshape(e["shape"])
     return tensors, metadata
 
 
@@ -124,8 +138,12 @@ def check(path):
         info = json.loads(metadata["regularize.checkpoint"])
         print("checkpoint, format version", info["version"], "progress", info["progress"])
         tensors = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+    for name, t in tensors.items():
+        # A weights file keeps PyTorch's dtypes; a training checkpoint stores every model tensor as F32.
+        want = torch.int64 if name.endswith("num_batches_tracked") and "regularize.checkpoint" not in metadata else None
+        assert want is None or t.dtype == want, f"{name} is {t.dtype}, PyTorch keeps it as {want}"
     model = build()
-    model.load_state_dict(tensors, strict=True)
+    model.load_state_dict(tensors, strict=True)  # copies F16/BF16 values into the float32 parameters
     model.eval()
     with open(os.path.join(HERE, "torch_mlp.expected.json")) as f:
         expected = json.load(f)
@@ -133,6 +151,11 @@ def check(path):
     with torch.no_grad():
         y = model(x).flatten()
     want = torch.tensor(expected["output"]["values"])
+    if any(t.dtype in (torch.float16, torch.bfloat16) for t in tensors.values()):
+        print("weights were rounded to 16 bits: comparing with a tolerance of 5e-2")
+        assert torch.allclose(y, want, atol=5e-2, rtol=0), "outputs differ"
+        print("OK:", len(tensors), "tensors loaded strictly")
+        return
     print("max |difference| from PyTorch's own outputs:", float((y - want).abs().max()))
     assert torch.allclose(y, want, atol=2e-6, rtol=0), "outputs differ"
     print("OK:", len(tensors), "tensors loaded strictly")

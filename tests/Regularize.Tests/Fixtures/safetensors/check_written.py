@@ -5,7 +5,9 @@ Usage: /usr/bin/python3 check_written.py FILE EXPECTED.json
 
 FILE is parsed with struct/json only (no safetensors package): the 8-byte little-endian header length,
 the JSON header, then each tensor's bytes, which are compared with PyTorch tensors built from the
-values in EXPECTED.json ({"name": {"shape": [...], "values": [...]}}). Also checks the layout rules
+values in EXPECTED.json ({"name": {"shape": [...], "values": [...], "dtype": "F32"}}; dtype F32, F16, BF16 or
+I64, F32 when absent) converted by PyTorch to that dtype (.half(), .bfloat16(), int64), so a 16-bit file must hold
+PyTorch's own rounding bit for bit. Also checks the layout rules
 Regularize promises: header padded with spaces to a multiple of 8, tensors sorted by name, packed
 without gaps from offset 0 to the end of the file. Not run in CI (CI has no Python); see docs/checkpoints.md.
 """
@@ -14,6 +16,9 @@ import struct
 import sys
 
 import torch
+
+DTYPES = {"F32": (torch.float32, torch.float32, 4, "f"), "F16": (torch.float16, torch.int16, 2, "h"),
+          "BF16": (torch.bfloat16, torch.int16, 2, "h"), "I64": (torch.int64, torch.int64, 8, "q")}
 
 
 def main(path, expected_path):
@@ -36,14 +41,21 @@ def main(path, expected_path):
     for name in names:
         info = header[name]
         begin, end = info["data_offsets"]
-        assert info["dtype"] == "F32" and begin == position, (name, info)
+        dtype_name = expected[name].get("dtype", "F32")
+        dtype, bits_dtype, size, code = DTYPES[dtype_name]
+        assert info["dtype"] == dtype_name and begin == position, (name, info)
         count = 1
         for d in info["shape"]:
             count *= d
-        assert end - begin == 4 * count, (name, info)
-        values = torch.tensor(struct.unpack_from(f"<{count}f", data, begin), dtype=torch.float32).reshape(info["shape"])
-        want = torch.tensor(expected[name]["values"], dtype=torch.float32).reshape(expected[name]["shape"])
-        assert torch.equal(values, want), f"{name}: {values} != {want}"
+        assert end - begin == size * count, (name, info)
+        raw_values = torch.tensor(struct.unpack_from(f"<{count}{code}", data, begin), dtype=bits_dtype)
+        values = raw_values.view(dtype).reshape(info["shape"])
+        want = torch.tensor(expected[name]["values"], dtype=torch.float32).reshape(expected[name]["shape"]).to(dtype)
+        if dtype.is_floating_point:
+            same = torch.equal(values.view(bits_dtype), want.view(bits_dtype)) or torch.equal(values, want)
+        else:
+            same = torch.equal(values, want)
+        assert same, f"{name}: {values} != {want}"
         position = end
     assert position == len(data), f"data section is {len(data)} bytes, tensors cover {position}"
     print(f"OK: {len(names)} tensors, metadata {metadata}, {len(raw)} bytes")

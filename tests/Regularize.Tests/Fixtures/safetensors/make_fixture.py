@@ -14,6 +14,12 @@ by element size, largest first, then by name. Its tensors come from PyTorch:
 interop.expected.json records, for each tensor, its dtype, shape and the float32 values Regularize must
 produce, as IEEE bit patterns (exact, NaN/inf-safe) and as readable numbers.
 
+rounding.safetensors, the fixture of SafeTensorsRoundingTests, holds one float32 tensor "source" of values where
+rounding to 16 bits is delicate (ties to even, the largest values that stay finite, the first that overflow, half the
+smallest subnormal, NaN, ±inf, ±0, float32 subnormals) and seeded normal values, and beside it "f16" = source.half()
+and "bf16" = source.bfloat16(), as PyTorch converts them. Its tensors are laid out sorted by name (the layout
+Regularize writes), so Regularize, asked to write source as F16 and BF16 under those names, must give the same bytes.
+
 Run with Debian's Python, which has PyTorch:  /usr/bin/python3 make_fixture.py
 """
 import json
@@ -24,6 +30,36 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DTYPES = {torch.float32: ("F32", 4), torch.float16: ("F16", 2), torch.bfloat16: ("BF16", 2), torch.float64: ("F64", 8)}
+
+
+def write_sorted(path, tensors, metadata):
+    """Names sorted, data packed in that order, header padded with spaces to a multiple of 8."""
+    header, data = {"__metadata__": metadata}, b""
+    for name in sorted(tensors):
+        chunk = raw_bytes(tensors[name])
+        header[name] = {"dtype": DTYPES[tensors[name].dtype][0], "shape": list(tensors[name].shape), "data_offsets": [len(data), len(data) + len(chunk)]}
+        data += chunk
+    header_bytes = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    header_bytes += b" " * (-len(header_bytes) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(header_bytes)) + header_bytes + data)
+
+
+def rounding():
+    f32max = torch.finfo(torch.float32).max
+    edges = [
+        1.0, 1 + 2.0 ** -11, 1 + 3 * 2.0 ** -11, 1 + 5 * 2.0 ** -12,      # F16 ties: to even (down), to even (up), not a tie
+        65504.0, 65519.99609375, 65520.0, -65520.0, 1e5,                 # F16: largest finite, last below the overflow tie, overflow
+        2.0 ** -24, 2.0 ** -25, 3 * 2.0 ** -26, 2.0 ** -26, 1e-8,         # F16 subnormals: smallest, its half (tie to 0), above, below
+        1 + 2.0 ** -8, 1 + 3 * 2.0 ** -8, 1 + 2.0 ** -8 + 2.0 ** -20,    # BF16 ties and a near tie
+        3.38e38, 3.3961e38, 3.4e38, f32max, -f32max,                      # BF16 near and past its overflow
+        1e-40, -1e-45, 1e-38,                                             # float32 subnormals
+        0.0, -0.0, float("inf"), float("-inf"), float("nan"), 0.1, -2.5, 3.141592653589793,
+    ]
+    torch.manual_seed(3)
+    source = torch.cat([torch.tensor(edges, dtype=torch.float32), torch.randn(24) * 100]).reshape(3, 19)
+    tensors = {"source": source, "f16": source.half(), "bf16": source.bfloat16()}
+    write_sorted(os.path.join(HERE, "rounding.safetensors"), tensors, {"format": "pt", "source": "make_fixture.py"})
 
 
 def raw_bytes(t):
@@ -89,3 +125,4 @@ def main():
 
 if __name__ == "__main__":
     main()
+    rounding()

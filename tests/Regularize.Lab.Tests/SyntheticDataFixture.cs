@@ -1,7 +1,7 @@
 namespace Regularize.Lab.Tests;
 
 /// <summary>A base for test classes that train on the tiny synthetic IDX folder of <see cref="SyntheticIdx"/> (written once per class).</summary>
-public abstract class SyntheticDataTests
+public abstract class SyntheticDataFixture
 {
     private TempFolder _data = null!;
 

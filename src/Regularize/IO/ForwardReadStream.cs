@@ -1,4 +1,4 @@
-namespace Regularize.Serialization;
+namespace Regularize.IO;
 
 /// <summary>The boilerplate of a forward-only, read-only stream.</summary>
 internal abstract class ForwardReadStream : Stream

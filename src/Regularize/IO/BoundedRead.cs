@@ -1,4 +1,4 @@
-namespace Regularize.Serialization;
+namespace Regularize.IO;
 
 /// <summary>
 /// Reading a length that a file's header announces, without trusting it: memory grows with the

@@ -1,4 +1,4 @@
-namespace Regularize.Serialization;
+namespace Regularize.IO;
 
 /// <summary>
 /// Reads a decompressing stream and turns its "corrupt data" errors into

@@ -1,4 +1,4 @@
-namespace Regularize.Serialization;
+namespace Regularize.IO;
 
 /// <summary>Gives back bytes already taken from a stream that cannot seek, then the rest of it.</summary>
 internal sealed class PrefixedStream(byte[] prefix, Stream inner) : ForwardReadStream

@@ -1,0 +1,62 @@
+namespace Regularize.Lab.Tests;
+
+/// <summary>What every command does with bad input: one line on stderr and a non-zero exit.</summary>
+[NonParallelizable]
+public class LabAppTests : SyntheticDataFixture
+{
+    private string[] Tiny(params string[] args) => [.. args, "--data", DataPath, "--hidden", "16", "--batch-size", "32"];
+
+    [TestCase("compare", "--epochs", "0")]
+    [TestCase("compare", "--hidden", "abc")]
+    [TestCase("compare", "--hidden", "16,-3")]
+    [TestCase("compare", "--batch-size", "0")]
+    [TestCase("compare", "--variants", "sgd-l2,rmsprop")]
+    [TestCase("compare", "--lr", "-1")]
+    [TestCase("compare", "--threads", "0")]
+    [TestCase("compare", "--lr", "Infinity")]
+    [TestCase("compare", "--weight-decay", "Infinity")]
+    [TestCase("batch-size", "--lr", "Infinity")]
+    [TestCase("lr-find", "--end", "Infinity")]
+    [TestCase("lr-find", "--weight-decay", "Infinity")]
+    [TestCase("sweep", "--shard", "3/3")]
+    [TestCase("sweep", "--shard", "a/b")]
+    [TestCase("sweep", "--lrs", "1e-3,x")]
+    [TestCase("sweep", "--optimizer", "lion")]
+    [TestCase("lr-find", "--start", "1", "--end", "0.1")]
+    public void BadOptionsGiveOneLineAndANonZeroExit(params string[] args)
+    {
+        using var temp = new TempFolder();
+        var run = LabRun.Of(Tiny([.. args, "--out", temp.Path]));
+        Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
+        Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
+        Assert.That(run.Error, Does.StartWith("regularize: "));
+        Assert.That(run.Error.TrimEnd(), Does.Not.EndWith(".."));
+    }
+
+    [Test]
+    public void AMissingDataFolderGivesOneLine()
+    {
+        var run = LabRun.Of("compare", "--data", Path.Combine(DataPath, "nope"), "--epochs", "1");
+        Assert.That(run.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
+        Assert.That(run.Error, Does.Contain("does not exist"));
+    }
+
+    [Test]
+    public void ACorruptOrMissingFileGivesOneLine()
+    {
+        using var broken = new TempFolder();
+        SyntheticIdx.Write(broken.Path);
+        string images = broken["train-images-idx3-ubyte"];
+        File.WriteAllBytes(images, File.ReadAllBytes(images)[..100]); // truncated
+        var truncated = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--out", broken["out"]);
+        Assert.That(truncated.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(truncated.ErrorLines, Has.Length.EqualTo(1), truncated.ToString());
+
+        File.Delete(images);
+        var missing = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--out", broken["out"]);
+        Assert.That(missing.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(missing.ErrorLines, Has.Length.EqualTo(1), missing.ToString());
+        Assert.That(missing.Error, Does.Contain("train-images-idx3-ubyte"));
+    }
+}
