@@ -6,7 +6,7 @@ namespace Regularize.Lab.Tests;
 
 /// <summary><c>compare --export-onnx</c> writes each trained variant as <c>&lt;variant&gt;.onnx</c>, and ONNX Runtime reproduces the lab's own test figures from it.</summary>
 [NonParallelizable]
-public class CompareExportOnnxTests : SyntheticDataTests
+public class CompareExportOnnxTests : SyntheticDataFixture
 {
     private string[] Tiny(string output, params string[] extra) =>
         ["compare", "--data", DataPath, "--hidden", "16", "--batch-size", "32", "--epochs", "2", "--variants", "sgd-l2,adamw", "--threads", "1",
