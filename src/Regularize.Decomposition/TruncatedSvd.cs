@@ -67,6 +67,29 @@ internal static class TruncatedSvd
         return Truncate(values, w, bw, l, rank, p, s);
     }
 
+    /// <summary>
+    /// One refinement sweep: with <c>BW = B·W</c> (nearly orthogonal columns), <c>(BW)ᵀ(BW) = R·diag(σ²)·Rᵀ</c>, then
+    /// <c>W ← W·R</c>, <c>BW ← BW·R</c>. The first Gram matrix rounds every entry to about ε·σ₁², which blurs the small
+    /// singular values; in the second, each entry is rounded relative to its own two columns, so small singular values
+    /// and their directions come out to about ε relative accuracy (the idea of CholeskyQR2).
+    /// </summary>
+    public static ShortSideSvd Refine(ShortSideSvd svd, int p, int s)
+    {
+        int r = svd.Rank;
+        float[] bw = svd.BW ?? throw new InvalidOperationException("Refine needs B·W.");
+        var g = new float[r * r];
+        int mdop = Parallelism.MaxDegreeOfParallelism;
+        Gemm.Multiply(true, false, r, r, p, bw, r, bw, r, g, r, maxDegreeOfParallelism: mdop);
+        var (values, rotation) = DenseFactorizations.SymmetricEigen(g, r);
+        var w = new float[s * r];
+        Gemm.Multiply(false, false, s, r, r, svd.W, r, rotation, r, w, r, maxDegreeOfParallelism: mdop);
+        var bw2 = new float[p * r];
+        Gemm.Multiply(false, false, p, r, r, bw, r, rotation, r, bw2, r, maxDegreeOfParallelism: mdop);
+        var sigma = new float[r];
+        for (int j = 0; j < r; j++) sigma[j] = (float)Math.Sqrt(Math.Max(values[j], 0.0));
+        return new ShortSideSvd(sigma, w, bw2);
+    }
+
     private static ShortSideSvd FromEigen(OrientedMatrix a, double[] values, float[] vectors, int n, int rank, bool needBW)
     {
         float[]? bw = null;

@@ -43,7 +43,7 @@ public class RobustPcaTests
     {
         int rank = (int)(0.05 * Math.Min(m, n));
         var (input, l0, s0) = Planted(n, rank, 0.05, seed: 42, rows: m);
-        var result = new RobustPca().Fit(input);
+        var result = new RobustPca(tolerance: 1e-7).Fit(input);
         double lError = SpectrumMatrices.Distance(result.LowRank, Tensor.FromArray(l0, m, n)) / SpectrumMatrices.Norm(Tensor.FromArray(l0, m, n));
         TestContext.Out.WriteLine($"{m}x{n}: {result.Iterations} iterations, rank {result.Rank}, ‖S‖₀ {result.Nonzeros}, residual {result.Residual:g3}, ‖L−L₀‖/‖L₀‖ {lError:g3}");
         Assert.That(result.Converged, Is.True);
