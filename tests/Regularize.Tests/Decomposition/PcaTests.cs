@@ -54,9 +54,12 @@ public class PcaTests
     }
 
     [Test]
-    public void ReconstructionErrorIsTheDiscardedSingularValues([ValueSource(nameof(Solvers))] PcaSolver solver)
+    public void ReconstructionErrorIsTheDiscardedSingularValues([ValueSource(nameof(Solvers))] PcaSolver solver, [Values(false, true)] bool wide)
     {
-        var x = SpectrumMatrices.WithSpectrum(90, 25, SpectrumMatrices.Geometric(24, 0.75), seed: 11, meanScale: 3);
+        // Wide data (more features than samples) take the other side of the Gram matrix and form the components from U.
+        var x = wide
+            ? SpectrumMatrices.WithSpectrum(25, 90, SpectrumMatrices.Geometric(24, 0.75), seed: 11, meanScale: 3)
+            : SpectrumMatrices.WithSpectrum(90, 25, SpectrumMatrices.Geometric(24, 0.75), seed: 11, meanScale: 3);
         var reference = SpectrumMatrices.CenteredSvd(x);
         foreach (int k in new[] { 1, 4, 10 })
         {
