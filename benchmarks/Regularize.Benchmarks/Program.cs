@@ -9,7 +9,8 @@ namespace Regularize.Benchmarks;
 /// BenchmarkDotNet suites; <c>-- gemm-report</c> prints matrix-multiply GFLOP/s against the FMA peak measured in the
 /// same process; <c>-- epoch</c> trains one epoch of the side-by-side MLP (see benchmarks/side-by-side/run.sh); <c>-- guard</c> is the CI check that an AdamW step runs near memory bandwidth and allocates nothing;
 /// <c>-- gemm-guard</c> the CI check that the matrix multiply runs near the FMA peak; <c>-- scope-report</c> compares
-/// <c>Tensor.MatMul</c> outside and inside a <c>TensorScope</c>.
+/// <c>Tensor.MatMul</c> outside and inside a <c>TensorScope</c>; <c>-- pca</c> times one PCA of
+/// Fashion-MNIST (see benchmarks/side-by-side/pca.sh).
 /// </summary>
 public static class Program
 {
@@ -22,6 +23,7 @@ public static class Program
             case ["gemm-guard", ..]: return GemmGuard.Run(args[1..]);
             case ["epoch", ..]: return SideBySide.EpochRun.Run(args[1..]);
             case ["scope-report", ..]: return ScopeReport.Run(args[1..]);
+            case ["pca", ..]: return Decomposition.PcaRun.Run(args[1..]);
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

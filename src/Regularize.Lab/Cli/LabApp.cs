@@ -28,6 +28,8 @@ internal static class LabApp
         root.Add(BatchSizeCommand.Build(console));
         root.Add(LrFindCommand.Build(console));
         root.Add(ScheduleCommand.Build(console));
+        root.Add(PcaCommand.Build(console));
+        root.Add(BackgroundCommand.Build(console));
         return root;
     }
 
