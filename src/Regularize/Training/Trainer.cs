@@ -345,20 +345,21 @@ public sealed class Trainer
                     foreach (var c in Callbacks) c.OnLossComputed(step);
                     if (step.ZeroGradients) _zeroGrad();
                     step.Loss.Backward();
-                    foreach (var c in Callbacks) c.OnAfterBackward(step);
-                    if (!step.SkipStep)
+                    try
                     {
-                        learningRate = _groups[0].LearningRate;
-                        weightDecay = _groups[0].WeightDecay;
-                        try
+                        foreach (var c in Callbacks) c.OnAfterBackward(step);
+                        if (!step.SkipStep)
                         {
+                            learningRate = _groups[0].LearningRate;
+                            weightDecay = _groups[0].WeightDecay;
                             _step();
                             stepped = true;
                         }
-                        catch (NonFiniteGradientException)
-                        {
-                            diverged = true; // the optimizer checks every gradient before it changes any parameter
-                        }
+                    }
+                    catch (NonFiniteGradientException)
+                    {
+                        // The optimizer and the clipping check every gradient before they change anything.
+                        diverged = true;
                     }
                 }
                 step.Output = null;
