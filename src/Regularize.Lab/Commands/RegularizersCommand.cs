@@ -178,7 +178,7 @@ internal static class RegularizersCommand
         {
             double[] x = Enumerable.Range(0, decay.Count).Select(i => (double)i).ToArray();
             files.AddRange(Charts.Lines(Path.Combine(output, "gap-vs-lambda"),
-                $"Weight decay limits complexity: final gap and weight norm against λ ({report.Settings.Epochs} epochs, {report.TrainSize} images)",
+                $"Weight decay limits complexity: final gap and ‖θ‖ against λ",
                 "weight decay λ (AdamW)", "gap: test loss − training loss",
                 [
                     new Series("gap (test − train loss)", x, decay.Select(r => r.Gap).ToArray(), Color: 0),
