@@ -141,7 +141,7 @@ public sealed class Trainer
     /// <summary>Raised before the first batch of each epoch.</summary>
     public event EventHandler<EpochStartedEventArgs>? EpochStarted;
 
-    /// <summary>Raised after each optimizer step.</summary>
+    /// <summary>Raised after each training batch (after its optimizer step, when it takes one).</summary>
     public event EventHandler<BatchEndedEventArgs>? BatchEnded;
 
     /// <summary>Raised after each epoch's evaluation, with its metrics.</summary>
