@@ -271,8 +271,9 @@ public sealed class Trainer
         try
         {
             foreach (var c in Callbacks) c.OnFitStart(this, train, epochs);
-            for (int epoch = first; epoch <= last; epoch++)
+            for (int i = 0; i < epochs; i++) // counts, so that last = int.MaxValue cannot wrap the loop variable
             {
+                int epoch = first + i;
                 var metrics = RunEpoch(train, test, epoch, last, step, total, cancellationToken);
                 history.Add(metrics);
                 EpochCount = epoch;

@@ -83,6 +83,15 @@ public class TrainerCallbackTests
             Assert.That(e.Message, Does.Contain("2147483647"));
             Assert.That(TrainingRig.Weights(model), Is.EqualTo(before));
 
+            // One epoch below the top still trains, and numbers its epoch int.MaxValue.
+            var (lastModel, lastTrainer) = TrainingRig.SgdTrainer();
+            string almost = Path.Combine(dir, "almost.ckpt");
+            TrainingCheckpoint.Save(almost, new TrainingProgress(int.MaxValue - 1, 5), lastModel, lastTrainer.Optimizer!, [], null);
+            lastTrainer.LoadCheckpoint(almost);
+            var lastEpoch = lastTrainer.Fit(new DataLoader(TrainingRig.Data(8, 1), 4, seed: 5), null, 1);
+            Assert.That(lastEpoch.Select(m => m.Epoch), Is.EqualTo(new[] { int.MaxValue }));
+            Assert.That(lastTrainer.EpochCount, Is.EqualTo(int.MaxValue));
+
             var (_, fresh) = TrainingRig.SgdTrainer();
             loader.SetState(new DataLoaderState(int.MaxValue, 0, loader.GetState().RngState));
             var l = Assert.Throws<ArgumentException>(() => fresh.Fit(loader, null, 1))!;
