@@ -5,6 +5,7 @@ using Regularize.Data;
 using Regularize.Lab.Cli;
 using Regularize.Lab.Experiments;
 using Regularize.Lab.Output;
+using Regularize.Onnx;
 using Spectre.Console;
 
 namespace Regularize.Lab.Commands;
@@ -13,7 +14,7 @@ namespace Regularize.Lab.Commands;
 /// <c>regularize compare</c>: trains the same MLP with several optimizer variants (same seed, same data order) and
 /// writes a table, per-epoch CSV and JSON, and plots. Each variant's checkpoint is saved after every epoch in
 /// <c>checkpoints/</c> under the output folder; <c>--resume</c> continues an interrupted run from them, with the same
-/// results as a run that never stopped.
+/// results as a run that never stopped. <c>--export-onnx</c> also writes each trained variant as <c>&lt;variant&gt;.onnx</c>.
 /// </summary>
 internal static class CompareCommand
 {
@@ -44,6 +45,11 @@ internal static class CompareCommand
         command.Add(parallel);
         command.Add(scaling);
         command.Add(resume);
+        var exportOnnx = new Option<bool>("--export-onnx")
+        {
+            Description = "Also write each trained variant as an ONNX model, <out>/<variant>.onnx (opset 17, input 'input' [batch, pixels], output 'output' [batch, classes]); see docs/onnx.md.",
+        };
+        command.Add(exportOnnx);
         command.SetAction((parse, cancellationToken) =>
         {
             var config = common.Read(parse);
@@ -55,7 +61,7 @@ internal static class CompareCommand
             string output = common.ReadOut(parse);
             var specs = chosen.Select(v => new TrialSpec(v, lrValue ?? v.LearningRate, wdValue ?? v.WeightDecay)).ToArray();
             Run(console, config, specs, threads, parse.GetValue(parallel), VariantOptions.ReadDecayScaling(parse, scaling), output,
-                parse.GetValue(resume), cancellationToken);
+                parse.GetValue(resume), parse.GetValue(exportOnnx), cancellationToken);
             return Task.FromResult(0);
         });
         return command;
@@ -70,7 +76,7 @@ internal static class CompareCommand
     }
 
     private static void Run(LabConsole console, TrainingConfig config, TrialSpec[] specs, int threads, bool parallel,
-        Regularization.DecayScaling scaling, string output, bool resume, CancellationToken cancellationToken)
+        Regularization.DecayScaling scaling, string output, bool resume, bool exportOnnx, CancellationToken cancellationToken)
     {
         var (train, test) = LabData.Load(config.DataFolder);
         console.Line($"Fashion-MNIST from {config.DataFolder}: {train.Count} training / {test.Count} test images; " +
@@ -84,10 +90,11 @@ internal static class CompareCommand
         int batches = (train.Count + config.BatchSize - 1) / config.BatchSize;
         var runs = specs.Select(s => (s.Variant.Name, (double)batches * config.Epochs)).ToArray();
         var results = new TrialResult[specs.Length];
+        var onnxFiles = exportOnnx ? specs.Select(s => Path.Combine(output, s.Variant.Name + ".onnx")).ToArray() : null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            RunProgress.Show(console, runs, progress => RunAll(progress, config, specs, checkpoints, train, test, threads, parallel, scaling, results, cancellationToken));
+            RunProgress.Show(console, runs, progress => RunAll(progress, config, specs, checkpoints, train, test, threads, parallel, scaling, results, onnxFiles, cancellationToken));
         }
         catch (OperationCanceledException e)
         {
@@ -99,6 +106,7 @@ internal static class CompareCommand
         var files = new List<string>();
         files.AddRange(WriteFiles(output, config, train.Count, test.Count, results, scaling));
         files.AddRange(Plot(output, config, results, scaling));
+        files.AddRange(onnxFiles ?? []);
         PrintTable(console, results);
         PrintLayers(console, results);
         PrintPairs(console, results);
@@ -124,7 +132,7 @@ internal static class CompareCommand
     }
 
     private static int RunAll(RunProgress progress, TrainingConfig config, TrialSpec[] specs, TrialCheckpoint[] checkpoints, IDataset train, IDataset test,
-        int threads, bool parallel, Regularization.DecayScaling scaling, TrialResult[] results, CancellationToken cancellationToken)
+        int threads, bool parallel, Regularization.DecayScaling scaling, TrialResult[] results, string[]? onnxFiles, CancellationToken cancellationToken)
     {
         void RunOne(int i, int trialThreads)
         {
@@ -134,7 +142,8 @@ internal static class CompareCommand
                 progress.Update(i, saved.History[^1].Steps, $"{spec.Variant.Name} resumed after epoch {saved.History.Count}/{config.Epochs}");
             }
             results[i] = Trial.Run(spec, config, train, test, trialThreads, trainer => progress.Follow(trainer, i, spec.Variant.Name, config.Epochs),
-                cancellationToken, scaling, checkpoints[i]);
+                cancellationToken, scaling, checkpoints[i],
+                onnxFiles is null ? null : model => OnnxExporter.Save(model, onnxFiles[i], OnnxOptions(train, spec)));
         }
 
         if (parallel && specs.Length > 1)
@@ -154,6 +163,22 @@ internal static class CompareCommand
             for (int i = 0; i < specs.Length; i++) RunOne(i, threads);
         }
         return 0;
+    }
+
+    /// <summary>The export of one trained variant: its input is a flattened image normalised as the lab's data is, and the metadata says so.</summary>
+    private static OnnxExportOptions OnnxOptions(IDataset train, TrialSpec spec)
+    {
+        var n = FashionMnist.TrainingSetNormalization;
+        return new OnnxExportOptions
+        {
+            InputShape = [train.SampleShape.Length],
+            Metadata = new Dictionary<string, string>
+            {
+                ["input"] = $"{train.SampleShape.Length} pixels of an image, row-major, each scaled to [0, 1] (byte / 255) then normalised as (x - {G(n.Mean)}) / {G(n.Std)}",
+                ["output"] = "one logit per class; softmax gives the probabilities",
+                ["variant"] = $"{spec.Variant.Name}: lr {G(spec.LearningRate)}, weight decay {G(spec.WeightDecay)}",
+            },
+        };
     }
 
     private static void PrintTable(LabConsole console, TrialResult[] results)

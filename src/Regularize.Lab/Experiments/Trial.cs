@@ -29,10 +29,12 @@ internal static class Trial
     /// (<see cref="Parallelism.Limit"/> on this thread) and of the optimizer step; the numbers do not depend on it.
     /// <paramref name="observe"/> may subscribe to the trainer's events. With a <paramref name="checkpoint"/>, the trial
     /// is saved after every epoch, and continues from <see cref="TrialCheckpoint.Resume"/> when that is set.
+    /// <paramref name="trained"/>, if given, receives the trained model before the result is returned (to export it).
     /// </summary>
     public static TrialResult Run(TrialSpec spec, TrainingConfig config, IDataset train, IDataset test, int threads,
         Action<Trainer>? observe = null, CancellationToken cancellationToken = default,
-        Regularization.DecayScaling scaling = Regularization.DecayScaling.LearningRate, TrialCheckpoint? checkpoint = null)
+        Regularization.DecayScaling scaling = Regularization.DecayScaling.LearningRate, TrialCheckpoint? checkpoint = null,
+        Action<Sequential>? trained = null)
     {
         using var limit = Parallelism.Limit(Math.Max(1, threads));
         var model = Mlp(train.SampleShape.Length, config.Hidden, FashionMnistClasses(train), config.Seed);
@@ -65,6 +67,7 @@ internal static class Trial
         {
             trainer.Fit(loader, test, config.Epochs - trainer.EpochCount, cancellationToken);
         }
+        trained?.Invoke(model);
         return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps, initialNorm, LayerStats.Of(model, setup.Optimizer));
     }
 

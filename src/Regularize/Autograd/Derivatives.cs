@@ -134,6 +134,16 @@ internal static class Derivatives
         n.Propagate(0, dx);
     }
 
+    // y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))):  dx = g·(½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²))
+    public static void GeluTanh(Node n, Tensor g)
+    {
+        var dx = Tensor.Empty(g.Shape);
+        ReadOnlySpan<float> x = n.Saved!.Span, gs = g.Span;
+        Span<float> d = dx.Span;
+        for (int i = 0; i < d.Length; i++) d[i] = gs[i] * GeluTanhOperator.Derivative(x[i]);
+        n.Propagate(0, dx);
+    }
+
     // y = clamp(x, lo, hi):  dx = g where lo ≤ x ≤ hi, else 0
     public static void Clamp(Node n, Tensor g)
     {
@@ -195,43 +205,126 @@ internal static class Derivatives
         n.Propagate(0, dx);
     }
 
-    // y = softmax(x) per row:  dx = y·(g − Σ g·y)
+    // y = Σ over several axes:  dx = g broadcast back over them
+    public static void SumAxes(Node n, Tensor g) => n.Propagate(0, ExpandFromKept(g, n.Inputs![0].Shape, n.Axes!, 1f));
+
+    // y = mean over several axes (N elements per slice):  dx = g/N broadcast back over them
+    public static void MeanAxes(Node n, Tensor g) => n.Propagate(0, ExpandFromKept(g, n.Inputs![0].Shape, n.Axes!, 1f / n.Scalar));
+
+    // y = amax over several axes:  dx = g/k at each of the k elements of a slice equal to its maximum (as torch.amax)
+    public static void MaxAxes(Node n, Tensor g)
+    {
+        var x = n.Inputs![0];
+        var max = Expand(n.Saved!, x.Shape);
+        var gk = ExpandFromKept(g, x.Shape, n.Axes!, 1f);
+        var mask = Tensor.ZerosTemp(x.Shape);
+        ReadOnlySpan<float> xs = x.Span, ms = max.Span;
+        Span<float> mk = mask.Span;
+        for (int i = 0; i < mk.Length; i++) if (xs[i].Equals(ms[i])) mk[i] = 1f;
+        // k per slice, summed over the reduced axes and broadcast back.
+        var t = mask;
+        for (int i = n.Axes!.Length - 1; i >= 0; i--) t = t.SumAxisNoGrad(n.Axes[i], keepDims: true);
+        var counts = Expand(t, x.Shape);
+        var dx = gk;
+        Span<float> d = dx.Span;
+        ReadOnlySpan<float> cs = counts.Span;
+        for (int i = 0; i < d.Length; i++) d[i] = mk[i] == 0f ? 0f : d[i] / cs[i];
+        n.Propagate(0, dx);
+    }
+
+    // y = softmax(x) along an axis:  dx = y·(g − Σ_axis g·y)
     public static void Softmax(Node n, Tensor g)
     {
         var y = n.Saved!;
-        int c = y.Shape[-1], rows = y.Length / c;
+        var (outer, c, inner) = y.AxisSplit(n.Axis, "Softmax");
         var dx = Tensor.Empty(y.Shape);
         ReadOnlySpan<float> ys = y.Span, gs = g.Span;
         Span<float> d = dx.Span;
-        for (int r = 0; r < rows; r++)
+        if (inner == 1)
         {
-            var yr = ys.Slice(r * c, c);
-            var dr = d.Slice(r * c, c);
-            float dot = TensorPrimitives.Dot(gs.Slice(r * c, c), yr);
-            TensorPrimitives.Subtract(gs.Slice(r * c, c), dot, dr);
-            TensorPrimitives.Multiply(dr, yr, dr);
+            for (int r = 0; r < outer; r++)
+            {
+                var yr = ys.Slice(r * c, c);
+                var dr = d.Slice(r * c, c);
+                float dot = TensorPrimitives.Dot(gs.Slice(r * c, c), yr);
+                TensorPrimitives.Subtract(gs.Slice(r * c, c), dot, dr);
+                TensorPrimitives.Multiply(dr, yr, dr);
+            }
+        }
+        else
+        {
+            var dot = new float[inner];
+            for (int o = 0; o < outer; o++)
+            {
+                int block = o * c * inner;
+                Array.Clear(dot);
+                for (int j = 0; j < c; j++)
+                {
+                    var yj = ys.Slice(block + j * inner, inner);
+                    var dj = d.Slice(block + j * inner, inner);
+                    TensorPrimitives.Multiply(gs.Slice(block + j * inner, inner), yj, dj);
+                    TensorPrimitives.Add(dot, dj, dot);
+                }
+                for (int j = 0; j < c; j++)
+                {
+                    var dj = d.Slice(block + j * inner, inner);
+                    TensorPrimitives.Subtract(gs.Slice(block + j * inner, inner), dot, dj);
+                    TensorPrimitives.Multiply(dj, ys.Slice(block + j * inner, inner), dj);
+                }
+            }
         }
         n.Propagate(0, dx);
     }
 
-    // y = log softmax(x) per row:  dx = g − exp(y)·Σ g
+    // y = log softmax(x) along an axis:  dx = g − exp(y)·Σ_axis g
     public static void LogSoftmax(Node n, Tensor g)
     {
         var y = n.Saved!;
-        int c = y.Shape[-1], rows = y.Length / c;
+        var (outer, c, inner) = y.AxisSplit(n.Axis, "LogSoftmax");
         var dx = Tensor.Empty(y.Shape);
         ReadOnlySpan<float> ys = y.Span, gs = g.Span;
         Span<float> d = dx.Span;
-        for (int r = 0; r < rows; r++)
+        if (inner == 1)
         {
-            var dr = d.Slice(r * c, c);
-            var gr = gs.Slice(r * c, c);
-            float sum = TensorPrimitives.Sum(gr);
-            TensorPrimitives.Exp(ys.Slice(r * c, c), dr);
-            TensorPrimitives.Multiply(dr, -sum, dr);
-            TensorPrimitives.Add(dr, gr, dr);
+            for (int r = 0; r < outer; r++)
+            {
+                var dr = d.Slice(r * c, c);
+                var gr = gs.Slice(r * c, c);
+                float sum = TensorPrimitives.Sum(gr);
+                TensorPrimitives.Exp(ys.Slice(r * c, c), dr);
+                TensorPrimitives.Multiply(dr, -sum, dr);
+                TensorPrimitives.Add(dr, gr, dr);
+            }
+        }
+        else
+        {
+            var sum = new float[inner];
+            for (int o = 0; o < outer; o++)
+            {
+                int block = o * c * inner;
+                Array.Clear(sum);
+                for (int j = 0; j < c; j++) TensorPrimitives.Add(sum, gs.Slice(block + j * inner, inner), sum);
+                for (int j = 0; j < c; j++)
+                {
+                    var dj = d.Slice(block + j * inner, inner);
+                    TensorPrimitives.Exp(ys.Slice(block + j * inner, inner), dj);
+                    TensorPrimitives.Multiply(dj, sum, dj);
+                    TensorPrimitives.Subtract(gs.Slice(block + j * inner, inner), dj, dj);
+                }
+            }
         }
         n.Propagate(0, dx);
+    }
+
+    /// <summary>Broadcasts a gradient of the reduced shape back over <paramref name="axes"/> of <paramref name="shape"/>, scaled.</summary>
+    private static Tensor ExpandFromKept(Tensor g, Shape shape, int[] axes, float scale)
+    {
+        var dims = shape.ToArray();
+        foreach (int a in axes) dims[a] = 1;
+        var dx = Tensor.ZerosTemp(shape);
+        BinaryKernel.Run<AddOperator>(dx, g.ViewAs(new Shape(dims)), dx);
+        if (scale != 1f) TensorPrimitives.Multiply(dx.Span, scale, dx.Span);
+        return dx;
     }
 
     // y = op(A)·op(B):  d op(A) = g·op(B)ᵀ,  d op(B) = op(A)ᵀ·g, written back in each operand's stored layout

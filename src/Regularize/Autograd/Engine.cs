@@ -28,8 +28,11 @@ internal static class Engine
         return node;
     }
 
-    /// <summary>Back-propagates <paramref name="seed"/> = dL/d<paramref name="root"/> through the graph, then frees it.</summary>
-    public static void Backward(Tensor root, Tensor seed)
+    /// <summary>
+    /// Back-propagates <paramref name="seed"/> = dL/d<paramref name="root"/> through the graph, then frees it unless
+    /// <paramref name="retainGraph"/> (then its nodes keep their inputs and saved tensors for another pass).
+    /// </summary>
+    public static void Backward(Tensor root, Tensor seed, bool retainGraph = false)
     {
         if (root.GradFn is null)
         {
@@ -49,7 +52,10 @@ internal static class Engine
                 if (g is not null) node.Rule(node, g);
             }
         }
-        foreach (var node in order) node.Free();
+        if (!retainGraph)
+        {
+            foreach (var node in order) node.Free();
+        }
     }
 
     /// <summary>Nodes reachable from <paramref name="root"/>, each after all of its inputs' nodes (iterative DFS, so deep graphs cannot overflow the stack).</summary>
@@ -82,7 +88,7 @@ internal static class Engine
             if (n.Inputs is null)
             {
                 throw new InvalidOperationException(
-                    $"Backward through a graph that has already been freed (at op {n.Op}): a graph is released after one Backward(); run the forward pass again.");
+                    $"Backward through a graph that has already been freed (at op {n.Op}): a graph is released after one Backward(); pass retainGraph: true to the first Backward to walk it again, or run the forward pass again.");
             }
             visited.Add(n);
             stack.Push((n, 0));

@@ -35,6 +35,7 @@ internal sealed class Node
     public bool Flag;
     public bool Flag2;
     public int[]? Indices;
+    public int[]? Axes;
 
     /// <summary>dL/d(output) summed over the paths found so far in the current backward pass.</summary>
     internal Tensor? PendingGrad;

@@ -11,4 +11,7 @@ public enum CyclicMode
 
     /// <summary>The amplitude decays every step: s = γ^t.</summary>
     ExpRange,
+
+    /// <summary>The amplitude is a user function of the cycle or the step (PyTorch's <c>scale_fn</c>); set by the <see cref="CyclicSchedule"/> constructor that takes one.</summary>
+    Custom,
 }

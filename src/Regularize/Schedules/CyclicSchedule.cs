@@ -5,7 +5,8 @@ namespace Regularize.Schedules;
 /// with an amplitude scaled per cycle or per step:
 /// c = ⌊1 + t / (U + D)⌋, x = 1 + t / (U + D) − c, r = U / (U + D),
 /// h = x / r if x ≤ r else (x − 1) / (r − 1),
-/// v(t) = v_b + (v_p − v_b) · h · s, with s = 1 (triangular), 1 / 2^(c−1) (triangular2) or γ^t (exp_range).
+/// v(t) = v_b + (v_p − v_b) · h · s, with s = 1 (triangular), 1 / 2^(c−1) (triangular2), γ^t (exp_range), or a
+/// user scale function φ evaluated at c or at t (custom).
 /// </summary>
 /// <remarks>
 /// <list type="table">
@@ -14,8 +15,10 @@ namespace Regularize.Schedules;
 /// <item><term>v_p</term><description><c>peakValue</c>: the value at the turning point (PyTorch's <c>max_lr</c>); may be below v_b</description></item>
 /// <item><term>U, D</term><description><c>stepSizeUp</c>, <c>stepSizeDown</c> (D defaults to U)</description></item>
 /// <item><term>γ</term><description><c>gamma</c>, used by <see cref="CyclicMode.ExpRange"/> only</description></item>
+/// <item><term>φ</term><description><c>scaleFunction</c>, with <c>scaleMode</c> choosing its argument: c (<see cref="CyclicScaleMode.Cycle"/>) or t (<see cref="CyclicScaleMode.Iterations"/>)</description></item>
 /// </list>
-/// PyTorch: <c>CyclicLR(optimizer, base_lr=v_b, max_lr=v_p, step_size_up=U, step_size_down=D, mode=…, gamma=γ)</c>.
+/// PyTorch: <c>CyclicLR(optimizer, base_lr=v_b, max_lr=v_p, step_size_up=U, step_size_down=D, mode=…, gamma=γ)</c>,
+/// or with <c>scale_fn=φ, scale_mode='cycle'|'iterations'</c> for the constructor that takes a scale function.
 /// Its momentum cycle (<c>cycle_momentum=True</c>) runs the other way, from <c>max_momentum</c> down to
 /// <c>base_momentum</c> at the turning point: that is <see cref="Momentum"/>, a second schedule bound to the
 /// momentum (or β₁) by its own <see cref="Scheduler"/>.
@@ -41,10 +44,37 @@ public sealed class CyclicSchedule : ISchedule
         StepSizeUp = ScheduleGuard.Positive(stepSizeUp, nameof(stepSizeUp));
         StepSizeDown = stepSizeDown is { } down ? ScheduleGuard.Positive(down, nameof(stepSizeDown)) : stepSizeUp;
         if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, $"mode must be a defined CyclicMode, was {mode}.");
+        if (mode == CyclicMode.Custom)
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "mode Custom needs a scale function: use the constructor that takes scaleFunction.");
         Mode = mode;
+        ScaleMode = mode == CyclicMode.ExpRange ? CyclicScaleMode.Iterations : CyclicScaleMode.Cycle;
         Gamma = ScheduleGuard.Positive(gamma, nameof(gamma));
         _totalSize = (double)StepSizeUp + StepSizeDown;
         _stepRatio = StepSizeUp / _totalSize;
+    }
+
+    /// <summary>
+    /// Creates a cyclical schedule whose amplitude is scaled by <paramref name="scaleFunction"/> φ: s = φ(c) for
+    /// <see cref="CyclicScaleMode.Cycle"/>, s = φ(t) for <see cref="CyclicScaleMode.Iterations"/> (PyTorch's
+    /// <c>scale_fn</c> and <c>scale_mode</c>). φ should be pure; its value is used as is.
+    /// </summary>
+    /// <param name="baseValue">v_b, the value at the start of each cycle; finite.</param>
+    /// <param name="peakValue">v_p, the value at the turning point; finite.</param>
+    /// <param name="scaleFunction">φ, the amplitude scale as a function of the cycle number c ≥ 1 or the step t ≥ 0.</param>
+    /// <param name="scaleMode">Whether φ receives c or t.</param>
+    /// <param name="stepSizeUp">U, the steps from v_b to v_p; &gt; 0.</param>
+    /// <param name="stepSizeDown">D, the steps from v_p back to v_b; &gt; 0; null means U.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
+    public CyclicSchedule(double baseValue, double peakValue, Func<double, double> scaleFunction,
+        CyclicScaleMode scaleMode = CyclicScaleMode.Cycle, long stepSizeUp = 2000, long? stepSizeDown = null)
+        : this(baseValue, peakValue, stepSizeUp, stepSizeDown)
+    {
+        ArgumentNullException.ThrowIfNull(scaleFunction);
+        if (!Enum.IsDefined(scaleMode))
+            throw new ArgumentOutOfRangeException(nameof(scaleMode), scaleMode, $"scaleMode must be a defined CyclicScaleMode, was {scaleMode}.");
+        Mode = CyclicMode.Custom;
+        ScaleMode = scaleMode;
+        ScaleFunction = scaleFunction;
     }
 
     /// <summary>
@@ -79,6 +109,12 @@ public sealed class CyclicSchedule : ISchedule
     /// <summary>The amplitude scaling.</summary>
     public CyclicMode Mode { get; }
 
+    /// <summary>Whether the scale is a function of the cycle number or of the step (<see cref="CyclicScaleMode.Iterations"/> for <see cref="CyclicMode.ExpRange"/>).</summary>
+    public CyclicScaleMode ScaleMode { get; }
+
+    /// <summary>φ, the user scale function of <see cref="CyclicMode.Custom"/>; null for the built-in modes.</summary>
+    public Func<double, double>? ScaleFunction { get; }
+
     /// <summary>γ, the per-step amplitude factor of <see cref="CyclicMode.ExpRange"/>.</summary>
     public double Gamma { get; }
 
@@ -94,7 +130,8 @@ public sealed class CyclicSchedule : ISchedule
         {
             CyclicMode.Triangular => 1.0,
             CyclicMode.Triangular2 => 1 / Math.Pow(2.0, cycle - 1),
-            _ => Math.Pow(Gamma, t),
+            CyclicMode.ExpRange => Math.Pow(Gamma, t),
+            _ => ScaleFunction!(ScaleMode == CyclicScaleMode.Cycle ? cycle : t),
         };
         double height = (PeakValue - BaseValue) * h;
         return BaseValue + height * s;

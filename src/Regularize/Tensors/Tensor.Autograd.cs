@@ -106,22 +106,36 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>Back-propagates from this one-element tensor (a loss): dL/dL = 1.</summary>
+    /// <summary>Back-propagates from this one-element tensor (a loss): dL/dL = 1; the graph is freed afterwards.</summary>
     /// <exception cref="InvalidOperationException">The tensor has more than one element, does not require gradients, or its graph was already used.</exception>
-    public void Backward()
+    public void Backward() => Backward(retainGraph: false);
+
+    /// <summary>
+    /// Back-propagates from this one-element tensor (a loss): dL/dL = 1. With <paramref name="retainGraph"/> the graph
+    /// is kept, so a later <c>Backward</c> can walk it again (the gradients of both passes add up, as in PyTorch's
+    /// <c>backward(retain_graph=True)</c>); without it the graph is freed, and a second pass through it throws.
+    /// </summary>
+    /// <param name="retainGraph">Keep the graph for another backward pass.</param>
+    /// <exception cref="InvalidOperationException">The tensor has more than one element, does not require gradients, or its graph was already freed.</exception>
+    public void Backward(bool retainGraph)
     {
         if (Length != 1)
         {
             throw new InvalidOperationException(
                 $"Backward() without a seed gradient needs a one-element tensor (a loss), but the shape is {Shape}; pass Backward(seed) with a gradient of that shape.");
         }
-        Backward(Full(1f, Shape.ToArray()));
+        Backward(Full(1f, Shape.ToArray()), retainGraph);
     }
 
-    /// <summary>Back-propagates <paramref name="seed"/> = dL/d(this) through the recorded graph, accumulating into the leaves' <see cref="Grad"/>; the graph is freed afterwards.</summary>
+    /// <summary>
+    /// Back-propagates <paramref name="seed"/> = dL/d(this) through the recorded graph, accumulating into the leaves'
+    /// <see cref="Grad"/>; the graph is freed afterwards unless <paramref name="retainGraph"/>.
+    /// </summary>
+    /// <param name="seed">dL/d(this), of this tensor's shape.</param>
+    /// <param name="retainGraph">Keep the graph for another backward pass (PyTorch's <c>retain_graph=True</c>).</param>
     /// <exception cref="ArgumentException">The seed's shape differs from this tensor's.</exception>
-    /// <exception cref="InvalidOperationException">This tensor does not require gradients, or its graph was already used.</exception>
-    public void Backward(Tensor seed)
+    /// <exception cref="InvalidOperationException">This tensor does not require gradients, or its graph was already freed.</exception>
+    public void Backward(Tensor seed, bool retainGraph = false)
     {
         ArgumentNullException.ThrowIfNull(seed);
         if (!RequiresGrad)
@@ -133,7 +147,7 @@ public sealed partial class Tensor
         {
             throw new ArgumentException($"Backward: seed gradient shape {seed.Shape} differs from the tensor's shape {Shape}.", nameof(seed));
         }
-        Engine.Backward(this, seed);
+        Engine.Backward(this, seed, retainGraph);
     }
 
     /// <summary>A leaf that shares this tensor's storage but is cut off from the graph (no gradient flows through it).</summary>

@@ -230,6 +230,19 @@ public sealed partial class Tensor
         return Unary("Gelu", GeluOperator.Invoke, Derivatives.Gelu, Keep.Input);
     }
 
+    /// <summary>
+    /// Elementwise GELU in the chosen form: exact (<see cref="GeluApproximation.None"/>, as <see cref="Gelu()"/>) or the
+    /// tanh approximation <c>½x(1 + tanh(√(2/π)(x + 0.044715x³)))</c> (<see cref="GeluApproximation.Tanh"/>), as
+    /// <c>torch.nn.functional.gelu(x, approximate=…)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The approximation is not a defined value.</exception>
+    public Tensor Gelu(GeluApproximation approximation) => approximation switch
+    {
+        GeluApproximation.None => Gelu(),
+        GeluApproximation.Tanh => Unary("GeluTanh", GeluTanhOperator.Invoke, Derivatives.GeluTanh, Keep.Input),
+        _ => throw new ArgumentOutOfRangeException(nameof(approximation), approximation, $"Gelu: approximation must be None or Tanh, was {approximation}."),
+    };
+
     /// <summary>Elementwise <c>min(max(x, min), max)</c>; the gradient passes where min ≤ x ≤ max.</summary>
     /// <exception cref="ArgumentException">min exceeds max, or either is NaN.</exception>
     public Tensor Clamp(float min, float max)

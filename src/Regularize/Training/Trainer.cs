@@ -65,7 +65,7 @@ public sealed class Trainer
     /// <param name="model">The model; its forward pass maps a batch of inputs to logits <c>[N, C]</c>.</param>
     /// <param name="optimizer">The optimizer over (some of) the model's parameters.</param>
     /// <param name="schedulers">Schedulers to step after every optimizer step, in order; none by default.</param>
-    /// <param name="loss">The loss; <see cref="Losses.CrossEntropy(Tensor, int[], Reduction, double)"/> of the logits by default.</param>
+    /// <param name="loss">The loss; <see cref="Losses.CrossEntropy(Tensor, int[], Reduction, double, Tensor?, int)"/> of the logits by default.</param>
     /// <exception cref="ArgumentException">A scheduler is null.</exception>
     public Trainer(Module model, Optimizer optimizer, IEnumerable<Scheduler>? schedulers = null, LossFunction? loss = null)
         : this((model ?? throw new ArgumentNullException(nameof(model))).Forward, training => model.Train(training),
@@ -455,7 +455,7 @@ public sealed class Trainer
         return (Math.Sqrt(all), Math.Sqrt(decayed));
     }
 
-    /// <summary>The default loss: <see cref="Losses.CrossEntropy(Tensor, int[], Reduction, double)"/> of logits against labels, mean over the batch.</summary>
+    /// <summary>The default loss: <see cref="Losses.CrossEntropy(Tensor, int[], Reduction, double, Tensor?, int)"/> of logits against labels, mean over the batch.</summary>
     /// <param name="logits">Scores <c>[N, C]</c>.</param>
     /// <param name="labels">N class indices.</param>
     public static Tensor CrossEntropy(Tensor logits, int[] labels) => Losses.CrossEntropy(logits, labels);

@@ -35,6 +35,9 @@ public class SoftCrossEntropyTests
         var oneHot = Tensor.Zeros(3, 4);
         for (int i = 0; i < 3; i++) oneHot.Span[i * 4 + labels[i]] = 1;
         Assert.That(Losses.CrossEntropy(x, oneHot, labelSmoothing: 0.1).Item(), Is.EqualTo(Losses.CrossEntropy(x, labels, labelSmoothing: 0.1).Item()).Within(1e-6));
+        var perSample = Losses.CrossEntropy(x, oneHot, Reduction.None);
+        Assert.That(perSample.Shape, Is.EqualTo(new Shape(3)));
+        Assert.That(perSample.ToArray(), Is.EqualTo(Losses.CrossEntropy(x, labels, Reduction.None).ToArray()).Within(1e-6f));
         Assert.Throws<ArgumentException>(() => Losses.CrossEntropy(x, Tensor.Zeros(3, 5)));
         oneHot.Span[0] = float.NaN;
         Assert.That(Assert.Throws<ArgumentException>(() => Losses.CrossEntropy(x, oneHot))!.Message, Does.Contain("element 0"));
