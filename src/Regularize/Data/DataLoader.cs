@@ -28,7 +28,7 @@ public sealed class DataLoader : IEnumerable<Batch>
     private readonly Rng _rng = new(0);
     private readonly int[] _batchShapeTail;
     private ulong _s0, _s1, _s2, _s3; // S_Epoch: the generator state at the start of the current epoch
-    private Tensor? _fullInputs, _partialInputs;
+    private Tensor? _fullInputs, _partialInputs, _fullTargets, _partialTargets;
     private int[]? _fullLabels, _partialLabels;
 
     /// <summary>Creates a loader.</summary>
@@ -127,6 +127,7 @@ public sealed class DataLoader : IEnumerable<Batch>
         {
             inputs = _fullInputs ??= NewInputs(count);
             labels = _fullLabels ??= new int[count];
+            if (_dataset is ITargetDataset) _fullTargets ??= NewTargets(count);
         }
         else
         {
@@ -134,6 +135,7 @@ public sealed class DataLoader : IEnumerable<Batch>
             {
                 _partialInputs = NewInputs(count);
                 _partialLabels = new int[count];
+                if (_dataset is ITargetDataset) _partialTargets = NewTargets(count);
             }
             inputs = _partialInputs!;
             labels = _partialLabels;
@@ -145,7 +147,18 @@ public sealed class DataLoader : IEnumerable<Batch>
         {
             labels[i] = _dataset.Get(_order[Position + i], x.Slice(i * d, d));
         }
-        batch = new Batch(inputs, labels, count, Epoch, Position / BatchSize);
+        if (_dataset is ITargetDataset targetDataset)
+        {
+            Tensor targets = count == BatchSize ? _fullTargets! : _partialTargets!;
+            Span<float> t = targets.Span;
+            int k = t.Length / count;
+            for (int i = 0; i < count; i++) targetDataset.GetTargets(_order[Position + i], t.Slice(i * k, k));
+            batch = new Batch(inputs, labels, count, Epoch, Position / BatchSize, targets, targetDataset.TargetKind);
+        }
+        else
+        {
+            batch = new Batch(inputs, labels, count, Epoch, Position / BatchSize);
+        }
         Position += count;
         return true;
     }
@@ -230,6 +243,12 @@ public sealed class DataLoader : IEnumerable<Batch>
         dims[0] = count;
         _batchShapeTail.CopyTo(dims, 1);
         return Tensor.Zeros(dims);
+    }
+
+    private Tensor NewTargets(int count)
+    {
+        int[] tail = ((ITargetDataset)_dataset).TargetShape.ToArray();
+        return Tensor.Zeros([count, .. tail]);
     }
 
     private void NextEpoch()
