@@ -35,6 +35,7 @@ internal sealed class Node
     public bool Flag;
     public bool Flag2;
     public int[]? Indices;
+    public object? Context;
 
     /// <summary>dL/d(output) summed over the paths found so far in the current backward pass.</summary>
     internal Tensor? PendingGrad;
@@ -86,6 +87,7 @@ internal sealed class Node
         Saved = null;
         Saved2 = null;
         Indices = null;
+        Context = null;
         PendingGrad = null;
     }
 }
