@@ -99,7 +99,33 @@ def batchnorm_case(name, n, c, h, w, training):
             "runningMeanAfter": exact(rm), "runningVarAfter": exact(rv)}
 
 
+def cnn_case():
+    """A small CNN in training mode: parameters and buffers by PyTorch's names, logits, gradients, running stats."""
+    import torch.nn as nn
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 6, 3, padding=1, bias=False), nn.BatchNorm2d(6), nn.ReLU(), nn.AvgPool2d(2),
+        nn.Conv2d(6, 6, 3, padding=1, groups=6), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 3))
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith("weight") and p.dim() == 1:
+                p.copy_(f32(1 + 0.3 * torch.randn(p.shape, generator=gen)))
+            else:
+                p.copy_(f32(0.5 * torch.randn(p.shape, generator=gen)))
+    params = {name: rec(p) for name, p in model.named_parameters()}
+    x = randn(3, 1, 9, 8)
+    classes = torch.tensor([2, 0, 1])
+    model.train()
+    logits = model(x)
+    loss = F.cross_entropy(logits, classes)
+    loss.backward()
+    return {"params": params, "x": rec(x), "classes": classes.tolist(), "logits": exact(logits), "loss": float(loss),
+            "grads": {name: exact(p.grad) for name, p in model.named_parameters()},
+            "buffers": {name: exact(b) for name, b in model.named_buffers()}}
+
+
 data = {
+    "cnn": cnn_case(),
     "torch": torch.__version__,
     "conv": [
         conv_case("3x3 pad 1", 2, 3, 7, 6, 4, 3, padding=1),
