@@ -373,7 +373,7 @@ internal static class Derivatives
         int groups = n.Axis, outChannels = w.Shape[0];
         var dx = x.RequiresGrad ? Tensor.Empty(x.Shape) : null;
         var dw = w.RequiresGrad ? Tensor.Empty(w.Shape) : null;
-        var partials = dw is null ? null : Tensor.Empty(new Shape(Math.Min(geometry.N, Conv2dKernel.WeightChunks) * w.Length));
+        var partials = dw is null ? null : Tensor.Empty(new Shape(Conv2dKernel.PartialLength(geometry, outChannels, groups)));
         if (dx is not null || dw is not null)
         {
             Conv2dKernel.Backward(geometry, outChannels, groups, x.Storage, x.Offset, w.Storage, w.Offset, g.Storage, g.Offset,

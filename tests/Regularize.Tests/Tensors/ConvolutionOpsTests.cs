@@ -155,6 +155,40 @@ public class ConvolutionOpsTests
     }
 
     [Test]
+    [Category("Kernels")]
+    public void Max_pooling_2x2_vector_path_matches_the_scan_order_definition()
+    {
+        // Wide rows (the 8-window vector path and its scalar tail), small integers (ties) and a few NaNs.
+        var x = Tensor.RandomNormal([2, 3, 10, 37], seed: 4);
+        var xs = x.Span;
+        for (int i = 0; i < xs.Length; i++) xs[i] = MathF.Round(xs[i] * 1.5f);
+        xs[5] = float.NaN;
+        xs[300] = float.NaN;
+        xs[301] = float.NaN;
+        x.RequiresGrad = true;
+        var y = Tensor.MaxPool2d(x, 2);
+        var g = Tensor.RandomNormal(y.Shape.ToArray(), seed: 5);
+        y.Backward(g);
+        var expectedGrad = new float[x.Length];
+        for (int p = 0; p < 6; p++)
+            for (int oh = 0; oh < 5; oh++)
+                for (int ow = 0; ow < 18; ow++)
+                {
+                    int best = -1;
+                    float max = float.NegativeInfinity;
+                    foreach (var (dh, dw) in new[] { (0, 0), (0, 1), (1, 0), (1, 1) })
+                    {
+                        int i = p * 370 + (2 * oh + dh) * 37 + 2 * ow + dw;
+                        if (best < 0 || xs[i] > max || float.IsNaN(xs[i])) (best, max) = (i, xs[i]);
+                    }
+                    int o = (p * 5 + oh) * 18 + ow;
+                    Assert.That(y.Span[o], Is.EqualTo(max), $"output {o}");
+                    expectedGrad[best] += g.Span[o];
+                }
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(expectedGrad));
+    }
+
+    [Test]
     public void Dropout2d_drops_whole_channels()
     {
         var x = Tensor.Ones(4, 6, 3, 3);

@@ -45,10 +45,18 @@ internal static class Conv2dKernel
         return Math.Max(1, Math.Min(threads, items));
     }
 
-    /// <summary>Y = conv(X, W) + b over the whole batch.</summary>
+    [ThreadStatic]
+    private static float[]? t_flipped;
+
+    /// <summary>Y = conv(X, W) + b over the whole batch (stride 1 through <see cref="ImplicitConv2d"/>).</summary>
     public static void Forward(Window2d g, int outChannels, int groups, float[] x, int xOff, float[] w, int wOff,
         float[]? bias, int biasOff, float[] y, int yOff)
     {
+        if (ImplicitConv2d.Applies(g))
+        {
+            ImplicitConv2d.Forward(g, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff);
+            return;
+        }
         int cg = g.C / groups, og = outChannels / groups, k = cg * g.Taps, ohw = g.OHW;
         long work = (long)g.N * outChannels * ohw * k;
         int threads = Threads(g.N, work);
@@ -75,12 +83,42 @@ internal static class Conv2dKernel
         else for (int n = 0; n < g.N; n++) Image(n);
     }
 
+    /// <summary>Floats of scratch <see cref="Backward"/> needs in <c>partials</c> for the weight gradient.</summary>
+    public static int PartialLength(in Window2d g, int outChannels, int groups)
+    {
+        int chunks = Math.Min(g.N, WeightChunks);
+        return ImplicitConv2d.Applies(g)
+            ? ImplicitConv2d.PartialLength(g, outChannels, groups, chunks)
+            : chunks * outChannels * (g.C / groups) * g.Taps;
+    }
+
     /// <summary>
     /// The gradients of the loss with respect to X (into <paramref name="dx"/>, overwritten, when not null) and W (into
     /// <paramref name="dw"/>, overwritten, when not null), from dY. <paramref name="partials"/> holds
-    /// <see cref="WeightChunks"/> × |W| floats of scratch for the weight gradient's chunk sums.
+    /// <see cref="PartialLength"/> floats of scratch for the weight gradient's chunk sums. Stride-1 convolutions run
+    /// both through <see cref="ImplicitConv2d"/> (the input gradient as the convolution of dY with the flipped weight).
     /// </summary>
     public static void Backward(Window2d g, int outChannels, int groups, float[] x, int xOff, float[] w, int wOff,
+        float[] dy, int dyOff, float[]? dx, int dxOff, float[]? dw, int dwOff, float[]? partials)
+    {
+        if (dw is not null && ImplicitConv2d.Applies(g))
+        {
+            ImplicitConv2d.WeightGradient(g, outChannels, groups, Math.Min(g.N, WeightChunks), x, xOff, dy, dyOff, dw, dwOff, partials!);
+            dw = null;
+        }
+        if (dx is not null && ImplicitConv2d.InputGradientGeometry(g, outChannels) is Window2d transposed)
+        {
+            int length = outChannels * (g.C / groups) * g.Taps;
+            if (t_flipped is null || t_flipped.Length < length) t_flipped = new float[length];
+            ImplicitConv2d.FlipWeight(outChannels, g.C, groups, g.KH, g.KW, w.AsSpan(wOff, length), t_flipped);
+            ImplicitConv2d.Forward(transposed, g.C, groups, dy, dyOff, t_flipped, 0, null, 0, dx, dxOff);
+            dx = null;
+        }
+        if (dx is null && dw is null) return;
+        ExplicitBackward(g, outChannels, groups, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff, partials);
+    }
+
+    private static void ExplicitBackward(Window2d g, int outChannels, int groups, float[] x, int xOff, float[] w, int wOff,
         float[] dy, int dyOff, float[]? dx, int dxOff, float[]? dw, int dwOff, float[]? partials)
     {
         int cg = g.C / groups, og = outChannels / groups, k = cg * g.Taps, ohw = g.OHW;

@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Regularize.Tensors.Kernels;
 
@@ -78,7 +80,35 @@ internal static class MaxPool2dKernel
             var yr = y.Slice(oh * g.OW, g.OW);
             var ir = idx.Slice(oh * g.OW, g.OW);
             int base0 = 2 * oh * w, base1 = base0 + w;
-            for (int ow = 0; ow < yr.Length; ow++)
+            int ow = 0;
+            if (Avx2.IsSupported)
+            {
+                // Eight windows at once: de-interleave the even and odd columns of both rows, then the same three
+                // compare-and-replace steps as below, tracking the chosen tap's offset (0, 1, W or W + 1).
+                var lane = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+                var one = Vector256.Create(1);
+                var down = Vector256.Create(w);
+                var downRight = Vector256.Create(w + 1);
+                for (; ow + 8 <= yr.Length && 2 * ow + 16 <= w; ow += 8)
+                {
+                    var (a, b) = Split(r0.Slice(2 * ow, 16));
+                    var (c, d) = Split(r1.Slice(2 * ow, 16));
+                    var max = a;
+                    var offset = Vector256<int>.Zero;
+                    var take = Vector256.GreaterThan(b, max) | ~Vector256.Equals(b, b);
+                    max = Vector256.ConditionalSelect(take, b, max);
+                    offset = Vector256.ConditionalSelect(take.AsInt32(), one, offset);
+                    take = Vector256.GreaterThan(c, max) | ~Vector256.Equals(c, c);
+                    max = Vector256.ConditionalSelect(take, c, max);
+                    offset = Vector256.ConditionalSelect(take.AsInt32(), down, offset);
+                    take = Vector256.GreaterThan(d, max) | ~Vector256.Equals(d, d);
+                    max = Vector256.ConditionalSelect(take, d, max);
+                    offset = Vector256.ConditionalSelect(take.AsInt32(), downRight, offset);
+                    max.CopyTo(yr.Slice(ow, 8));
+                    (Vector256.Create(base0 + 2 * ow) + lane + offset).CopyTo(ir.Slice(ow, 8));
+                }
+            }
+            for (; ow < yr.Length; ow++)
             {
                 int c = 2 * ow;
                 float max = r0[c];
@@ -93,6 +123,17 @@ internal static class MaxPool2dKernel
                 ir[ow] = arg;
             }
         }
+    }
+
+    /// <summary>The even and the odd elements of 16 consecutive floats, each in order.</summary>
+    private static (Vector256<float> Even, Vector256<float> Odd) Split(ReadOnlySpan<float> sixteen)
+    {
+        var v0 = Vector256.Create(sixteen[..8]);
+        var v1 = Vector256.Create(sixteen.Slice(8, 8));
+        // Shuffle takes elements 0, 2 (or 1, 3) of each 128-bit half of both; the 64-bit permute puts the halves in order.
+        var even = Avx2.Permute4x64(Avx.Shuffle(v0, v1, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+        var odd = Avx2.Permute4x64(Avx.Shuffle(v0, v1, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+        return (even, odd);
     }
 
     /// <summary>dx (overwritten) = dy scattered to the chosen taps, adding where windows overlap.</summary>
