@@ -68,7 +68,7 @@ internal static class LrFindCommand
         int steps, double beta, double factor, int threads, CancellationToken cancellationToken)
     {
         var (train, _) = LabData.Load(config.DataFolder);
-        var model = Trial.Mlp(train.SampleShape.Length, config.Hidden, train.ClassCount, config.Seed);
+        var model = Trial.Build(config, train.SampleShape.Length, train.ClassCount);
         var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
         var setup = variant.Create(model.Parameters(), start, lambda, steps, threads);
         double gamma = Math.Pow(end / start, 1.0 / (steps - 1));
