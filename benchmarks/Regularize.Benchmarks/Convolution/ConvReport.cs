@@ -30,7 +30,7 @@ public static class ConvReport
         double peak1 = fma ? CpuPeak() : double.NaN;
         double peakAll = fma ? FmaPeakLoop.MeasureGflops(cores, repeats: 20, seconds: 0.03) : double.NaN;
 
-        var rows = new List<string>();
+        var rows = new List<(string Name, string Pass, double S1, double G1, double SAll, double GAll)>();
         foreach (var c in ConvCase.LabCnn(batch))
         {
             foreach (var (pass, work) in new (string, Action)[] { ("forward", c.Forward), ("input gradient", c.InputGradient), ("weight gradient", c.WeightGradient) })
@@ -38,8 +38,7 @@ public static class ConvReport
                 if (pass == "input gradient" && c.Geometry.C == 1) continue; // the first layer's input needs no gradient
                 double s1 = CpuSeconds(work, budget), sAll = Seconds(work, -1, budget);
                 double g1 = c.Flops / s1 / 1e9, gAll = c.Flops / sAll / 1e9;
-                rows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {c.Name} | {pass} | {s1 * 1e3:F2} | {g1:F1} | {g1 / peak1:P0} | {sAll * 1e3:F2} | {gAll:F1} | {gAll / peakAll:P0} |"));
+                rows.Add((c.Name, pass, s1, g1, sAll, gAll));
             }
         }
         if (fma)
@@ -52,7 +51,11 @@ public static class ConvReport
         Console.WriteLine();
         Console.WriteLine($"| convolution | pass | 1 thread CPU ms | GFLOP/s | % of 1-core peak | {cores} threads wall ms | GFLOP/s | % of all-core peak |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var row in rows) Console.WriteLine(row);
+        foreach (var (name, pass, s1, g1, sAll, gAll) in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {pass} | {s1 * 1e3:F2} | {g1:F1} | {g1 / peak1:P0} | {sAll * 1e3:F2} | {gAll:F1} | {gAll / peakAll:P0} |"));
+        }
         Console.WriteLine();
         OtherLayers(batch, budget, cores);
         return 0;
