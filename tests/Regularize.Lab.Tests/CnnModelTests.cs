@@ -65,6 +65,23 @@ public class CnnModelTests : SyntheticDataTests
     }
 
     [Test]
+    public void Augment_changes_the_training_but_not_the_test_data_and_resumes()
+    {
+        using var plain = new TempFolder();
+        using var augmented = new TempFolder();
+        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "1", "--variants", "adamw", "--out", plain.Path)).ExitCode, Is.EqualTo(0));
+        var run = LabRun.Of([.. Tiny("compare", "--epochs", "1", "--variants", "adamw", "--out", augmented.Path), "--augment"]);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.Output, Does.Contain("augmented"));
+        Assert.That(WithoutSeconds(augmented["compare.csv"]), Is.Not.EqualTo(WithoutSeconds(plain["compare.csv"])), "other training inputs, other numbers");
+        Assert.That(File.ReadAllText(augmented["compare.json"]), Does.Contain("\"augment\": true"));
+        // The same flags give the same numbers: the transforms are seeded.
+        using var again = new TempFolder();
+        Assert.That(LabRun.Of([.. Tiny("compare", "--epochs", "1", "--variants", "adamw", "--out", again.Path), "--augment"]).ExitCode, Is.EqualTo(0));
+        Assert.That(WithoutSeconds(again["compare.csv"]), Is.EqualTo(WithoutSeconds(augmented["compare.csv"])));
+    }
+
+    [Test]
     public void Bad_cnn_options_are_named()
     {
         var run = LabRun.Of([.. Tiny("compare", "--epochs", "1"), "--channels", "4,0"]);

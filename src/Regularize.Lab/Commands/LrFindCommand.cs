@@ -69,7 +69,7 @@ internal static class LrFindCommand
     {
         var (train, _) = LabData.Load(config.DataFolder);
         var model = Trial.Build(config, train.SampleShape.Length, train.ClassCount);
-        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
+        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed, augmentation: Trial.AugmentationFor(config, train));
         var setup = variant.Create(model.Parameters(), start, lambda, steps, threads);
         double gamma = Math.Pow(end / start, 1.0 / (steps - 1));
         var lr = new Scheduler(setup.Optimizer.ParameterGroups, new ExponentialSchedule(start, gamma)); // replaces the variant's schedule

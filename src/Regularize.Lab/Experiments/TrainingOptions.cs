@@ -21,10 +21,11 @@ internal sealed class TrainingOptions
         Model.AcceptOnlyFromAmong("mlp", "cnn");
         Channels = new Option<int[]>("--channels") { Description = "CNN only: output channels of each 3×3 conv stage (conv, batch norm, ReLU, 2×2 max-pool), comma-separated.", CustomParser = Lists.Ints, DefaultValueFactory = _ => [32, 64] };
         Dense = new Option<int>("--dense") { Description = "CNN only: units of the dense layer after the conv stages (followed by dropout 0.25).", DefaultValueFactory = _ => 128 };
+        Augment = new Option<bool>("--augment") { Description = "Augment the training images as they are loaded: random crop (padding 2), horizontal flip (p = 0.5), random erasing (p = 0.5); seeded, resumable." };
         Seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights and the data order.", DefaultValueFactory = _ => 1 };
         Threads = new Option<int>("--threads") { Description = "Threads to use (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         Out = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => output };
-        foreach (var o in new Option[] { Data, Epochs, BatchSize, Model, Hidden, Channels, Dense, Seed, Threads, Out })
+        foreach (var o in new Option[] { Data, Epochs, BatchSize, Model, Hidden, Channels, Dense, Augment, Seed, Threads, Out })
         {
             if (o != BatchSize || withBatchSize) command.Add(o);
         }
@@ -43,6 +44,8 @@ internal sealed class TrainingOptions
     public Option<int[]> Channels { get; }
 
     public Option<int> Dense { get; }
+
+    public Option<bool> Augment { get; }
 
     public Option<ulong> Seed { get; }
 
@@ -68,7 +71,7 @@ internal sealed class TrainingOptions
         }
         if (model == "cnn" && dense <= 0) throw new LabException($"--dense must be positive, was {dense}.");
         ReadThreads(parse);
-        return new TrainingConfig(LabData.Resolve(parse.GetValue(Data)), epochs, batch, hidden, parse.GetValue(Seed), model, channels, dense);
+        return new TrainingConfig(LabData.Resolve(parse.GetValue(Data)), epochs, batch, hidden, parse.GetValue(Seed), model, channels, dense, parse.GetValue(Augment));
     }
 
     public int ReadThreads(ParseResult parse)

@@ -76,7 +76,7 @@ internal static class Trial
     {
         using var limit = Parallelism.Limit(Math.Max(1, threads));
         var model = Build(config, train.SampleShape.Length, FashionMnistClasses(train));
-        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
+        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed, augmentation: AugmentationFor(config, train));
         long totalSteps = (long)loader.BatchesPerEpoch * config.Epochs;
         var setup = spec.Variant.Create(model.Parameters(), spec.LearningRate, spec.WeightDecay, totalSteps, threads, scaling);
         var trainer = new Trainer(model, setup.Optimizer, setup.Schedulers) { IsDecayed = Regularization.DecayMask.IsDecayedByDefault };
@@ -106,6 +106,19 @@ internal static class Trial
             trainer.Fit(loader, test, config.Epochs - trainer.EpochCount, cancellationToken);
         }
         return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps, initialNorm, LayerStats.Of(model, setup.Optimizer));
+    }
+
+    /// <summary>
+    /// With <c>--augment</c>, <see cref="Augmentation.Standard"/> for the square grey images (padding and erased pixels
+    /// are the normalised black, (0 − mean)/std of the training set); otherwise null.
+    /// </summary>
+    public static Augmentation? AugmentationFor(TrainingConfig config, IDataset train)
+    {
+        if (!config.Augment) return null;
+        int side = (int)Math.Round(Math.Sqrt(train.SampleShape.Length));
+        if (side * side != train.SampleShape.Length) throw new Cli.LabException($"--augment needs square grey images, but an example has {train.SampleShape.Length} values.");
+        var norm = FashionMnist.TrainingSetNormalization;
+        return Augmentation.Standard(1, side, side, fill: -norm.Mean / norm.Std, seed: config.Seed);
     }
 
     private static int FashionMnistClasses(IDataset train) => train is InMemoryDataset d ? d.ClassCount : 10;

@@ -120,6 +120,7 @@ internal sealed class TrialCheckpoint
         Check("--epochs", saved.Settings.Epochs, now.Settings.Epochs);
         Check("--batch-size", saved.Settings.BatchSize, now.Settings.BatchSize);
         Check("--model", saved.Settings.Model ?? "mlp", now.Settings.Model ?? "mlp");
+        Check("--augment", saved.Settings.Augment, now.Settings.Augment);
         Check("--hidden", string.Join(",", saved.Settings.Hidden ?? []), string.Join(",", now.Settings.Hidden ?? []));
         Check("--seed", saved.Settings.Seed, now.Settings.Seed);
         Check("--lr", saved.LearningRate, now.LearningRate);
