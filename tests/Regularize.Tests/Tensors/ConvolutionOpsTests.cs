@@ -91,6 +91,7 @@ public class ConvolutionOpsTests
         return y;
     }
 
+    [Category("Kernels")]
     [TestCase(1, 0, 1, 1)]
     [TestCase(2, 1, 1, 1)]
     [TestCase(1, 2, 2, 1)]
@@ -110,6 +111,7 @@ public class ConvolutionOpsTests
     }
 
     [Test]
+    [Category("Kernels")]
     public void Results_are_bit_identical_for_any_thread_count()
     {
         var x = Tensor.RandomNormal([11, 16, 14, 13], seed: 1);

@@ -15,6 +15,7 @@ namespace Regularize.Tests.Tensors;
 /// (AVX2): at most 9.4e-6 absolute, and every error at most 0.11 of its tolerance. A wrong
 /// tap, a missing padding row or a tie sent to the wrong element changes values by 0.1 or more.
 /// </remarks>
+[Category("Kernels")]
 public class ConvolutionParityTests
 {
     private const double Rtol = 2e-5;
