@@ -145,6 +145,43 @@ public class ConvolutionOpsTests
     }
 
     [Test]
+    [Category("Kernels")]
+    public void One_channel_convolution_is_bit_identical_for_any_thread_count_and_matches_the_definition()
+    {
+        var x = Tensor.RandomNormal([19, 1, 28, 28], seed: 1);
+        var w = Tensor.RandomNormal([32, 1, 3, 3], std: 0.3f, seed: 2);
+        var b = Tensor.RandomNormal([32], seed: 3);
+        var g = Tensor.RandomNormal([19, 32, 28, 28], seed: 4);
+        float[][] Run()
+        {
+            w.RequiresGrad = true;
+            w.Grad = null;
+            var y = Tensor.Conv2d(x, w, b, padding: 1);
+            y.Backward(g);
+            return [y.ToArray(), w.Grad!.ToArray()];
+        }
+        float[][] one;
+        using (Parallelism.Limit(1)) one = Run();
+        using (Parallelism.Limit(3)) Assert.That(Run(), Is.EqualTo(one));
+        var expected = Reference(x, w, b, 1, 1, 1, 1, 28, 28);
+        for (int i = 0; i < expected.Length; i += 97) Assert.That(one[0][i], Is.EqualTo(expected[i]).Within(1e-4 + 1e-5 * Math.Abs(expected[i])), $"element {i}");
+        // dW[o, 0, kh, kw] = Σ g[n, o, i, j]·x[n, 0, i − 1 + kh, j − 1 + kw]
+        for (int o = 0; o < 32; o += 7)
+            for (int t = 0; t < 9; t++)
+            {
+                double sum = 0;
+                for (int n = 0; n < 19; n++)
+                    for (int i = 0; i < 28; i++)
+                        for (int j = 0; j < 28; j++)
+                        {
+                            int ih = i - 1 + t / 3, iw = j - 1 + t % 3;
+                            if (ih >= 0 && ih < 28 && iw >= 0 && iw < 28) sum += (double)g[n, o, i, j] * x[n, 0, ih, iw];
+                        }
+                Assert.That(one[1][o * 9 + t], Is.EqualTo(sum).Within(1e-3 + 1e-5 * Math.Abs(sum)), $"dW[{o}, {t}]");
+            }
+    }
+
+    [Test]
     public void Max_pooling_ties_go_to_the_first_tap_in_scan_order()
     {
         var x = Tensor.FromArray([1, 3, 3, 0, 2, 3, 3, 1, 5, 5, 0, 0, 5, 5, 0, 0], 1, 1, 4, 4);

@@ -65,9 +65,9 @@ internal static unsafe class ImplicitConv2d
     {
         int cg = g.C / groups;
         int hp = g.OH + g.DilationH * (g.KH - 1), wp = g.OW + g.DilationW * (g.KW - 1);
-        // The last panel reads up to NR − 1 virtual outputs past OH·Wp, and the last tap's row ends (KW − 1)·dw past
-        // the planes: a zero tail covers both (and the 8-wide transposes of the weight gradient).
-        int length = cg * hp * wp + g.DilationW * (g.KW - 1) + NR + 8;
+        // The last panel reads up to NR − 1 virtual outputs past OH·Wp (the one-channel loops up to 31), and the last
+        // tap's row ends (KW − 1)·dw past the planes: a zero tail covers both (and the 8-wide transposes).
+        int length = cg * hp * wp + g.DilationW * (g.KW - 1) + NR + 32;
         return new Layout(cg, hp, wp, length, g.OH * wp, cg * g.Taps);
     }
 
@@ -108,6 +108,11 @@ internal static unsafe class ImplicitConv2d
         float[]? bias, int biasOff, float[] y, int yOff)
     {
         var l = LayoutOf(g, groups);
+        if (l.Cg == 1)
+        {
+            ForwardOneChannel(g, l, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff);
+            return;
+        }
         int og = outChannels / groups, ogR = RoundUp(og, MR), nvR = RoundUp(l.Nv, NR), k = l.K;
         // W_g packed once into MR-row panels per block of depth at most KC, the blocks as even as possible (576 is
         // 288 + 288, not 512 + 64: each block costs a pass over the output tiles). Block [pc, pc + kc) of group gi
@@ -193,6 +198,11 @@ internal static unsafe class ImplicitConv2d
         int threads = Conv2dKernel.Threads(chunks, work);
         void Chunk(int part)
         {
+            if (l.Cg == 1)
+            {
+                WeightGradientOneChannel(g, l, outChannels, groups, chunks, part, x, xOff, dy, dyOff, partials, groupBlock, chunkBlock, kR);
+                return;
+            }
             int first = (int)((long)g.N * part / chunks), last = (int)((long)g.N * (part + 1) / chunks);
             float* padded = Pinned(ref t_padded, l.PaddedLength);
             float* dyv = Pinned(ref t_dy, og * nv);
@@ -256,6 +266,125 @@ internal static unsafe class ImplicitConv2d
             }
         }
     }
+
+    /// <summary>
+    /// One input channel per group (the first layer of an image network, depthwise convolutions): a direct SIMD loop
+    /// per output channel over the virtual outputs of the padded plane, 32 at a time, y_v[q] = b + Σ_p w_p·P[q + t_p],
+    /// with the taps' weights broadcast once per 32 outputs; then the OW real columns of each row are kept. A GEMM
+    /// would have a reduction of only KH·KW (9) per tile and be store-bound.
+    /// </summary>
+    private static void ForwardOneChannel(Window2d g, Layout l, int outChannels, int groups, float[] x, int xOff,
+        float[] w, int wOff, float[]? bias, int biasOff, float[] y, int yOff)
+    {
+        int og = outChannels / groups, taps = g.Taps, nv32 = RoundUp(l.Nv, 32);
+        long work = (long)g.N * outChannels * g.OHW * taps;
+        int threads = Conv2dKernel.Threads(g.N, work);
+        void Image(int n)
+        {
+            float* padded = Pinned(ref t_padded, l.PaddedLength);
+            float* row = Pinned(ref t_block, nv32);
+            int* t = Taps(g, l);
+            fixed (float* px = x, pw = w, py = y)
+            {
+                for (int gi = 0; gi < groups; gi++)
+                {
+                    Pad(g, l, px + xOff + (n * g.C + gi) * g.HW, padded);
+                    for (int o = 0; o < og; o++)
+                    {
+                        int oc = gi * og + o;
+                        float* wo = pw + wOff + oc * taps;
+                        var b = Vector256.Create(bias is null ? 0f : bias[biasOff + oc]);
+                        for (int q = 0; q < nv32; q += 32)
+                        {
+                            Vector256<float> a0 = b, a1 = b, a2 = b, a3 = b;
+                            float* src = padded + q;
+                            for (int p = 0; p < taps; p++)
+                            {
+                                var wv = Vector256.Create(wo[p]);
+                                float* s0 = src + t[p];
+                                a0 = Vector256.FusedMultiplyAdd(wv, Vector256.Load(s0), a0);
+                                a1 = Vector256.FusedMultiplyAdd(wv, Vector256.Load(s0 + 8), a1);
+                                a2 = Vector256.FusedMultiplyAdd(wv, Vector256.Load(s0 + 16), a2);
+                                a3 = Vector256.FusedMultiplyAdd(wv, Vector256.Load(s0 + 24), a3);
+                            }
+                            a0.Store(row + q);
+                            a1.Store(row + q + 8);
+                            a2.Store(row + q + 16);
+                            a3.Store(row + q + 24);
+                        }
+                        float* dst = py + yOff + (nint)(n * outChannels + oc) * g.OHW;
+                        for (int oh = 0; oh < g.OH; oh++)
+                        {
+                            Unsafe.CopyBlockUnaligned(dst + oh * g.OW, row + oh * l.Wp, (uint)(g.OW * sizeof(float)));
+                        }
+                    }
+                }
+            }
+        }
+        if (threads > 1) Parallel.For(0, g.N, new ParallelOptions { MaxDegreeOfParallelism = threads }, Image);
+        else for (int n = 0; n < g.N; n++) Image(n);
+    }
+
+    /// <summary>
+    /// One chunk's weight gradient with one input channel per group: for each output channel, the KH·KW dot products
+    /// Σ_q dY_v[q]·P[q + t_p] over the virtual outputs, four taps at a time sharing each load of dY, 8 lanes wide,
+    /// each lane-sum reduced in a fixed order and added to the chunk's partial sum image by image.
+    /// </summary>
+    private static void WeightGradientOneChannel(Window2d g, Layout l, int outChannels, int groups, int chunks, int part,
+        float[] x, int xOff, float[] dy, int dyOff, float[] partials, int groupBlock, int chunkBlock, int kR)
+    {
+        int og = outChannels / groups, taps = g.Taps, nv = l.Nv, nv8 = RoundUp(nv, 8);
+        int first = (int)((long)g.N * part / chunks), last = (int)((long)g.N * (part + 1) / chunks);
+        float* padded = Pinned(ref t_padded, l.PaddedLength);
+        float* dyv = Pinned(ref t_dy, nv8);
+        int* t = Taps(g, l);
+        fixed (float* px = x, pdy = dy, pp = partials)
+        {
+            for (int n = first; n < last; n++)
+            {
+                for (int gi = 0; gi < groups; gi++)
+                {
+                    Pad(g, l, px + xOff + (n * g.C + gi) * g.HW, padded);
+                    for (int o = 0; o < og; o++)
+                    {
+                        // dY of this channel on the virtual outputs, zero in the extra columns and the tail.
+                        float* src = pdy + dyOff + (nint)(n * outChannels + gi * og + o) * g.OHW;
+                        new Span<float>(dyv, nv8).Clear();
+                        for (int oh = 0; oh < g.OH; oh++) Unsafe.CopyBlockUnaligned(dyv + oh * l.Wp, src + oh * g.OW, (uint)(g.OW * sizeof(float)));
+                        float* c = pp + part * chunkBlock + gi * groupBlock + o * kR;
+                        int p = 0;
+                        for (; p + 4 <= taps; p += 4)
+                        {
+                            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                            float* s0 = padded + t[p], s1 = padded + t[p + 1], s2 = padded + t[p + 2], s3 = padded + t[p + 3];
+                            for (int q = 0; q < nv8; q += 8)
+                            {
+                                var d = Vector256.Load(dyv + q);
+                                a0 = Vector256.FusedMultiplyAdd(d, Vector256.Load(s0 + q), a0);
+                                a1 = Vector256.FusedMultiplyAdd(d, Vector256.Load(s1 + q), a1);
+                                a2 = Vector256.FusedMultiplyAdd(d, Vector256.Load(s2 + q), a2);
+                                a3 = Vector256.FusedMultiplyAdd(d, Vector256.Load(s3 + q), a3);
+                            }
+                            Accumulate(c + p, Vector256.Sum(a0), n == first);
+                            Accumulate(c + p + 1, Vector256.Sum(a1), n == first);
+                            Accumulate(c + p + 2, Vector256.Sum(a2), n == first);
+                            Accumulate(c + p + 3, Vector256.Sum(a3), n == first);
+                        }
+                        for (; p < taps; p++)
+                        {
+                            Vector256<float> a0 = default;
+                            float* s0 = padded + t[p];
+                            for (int q = 0; q < nv8; q += 8) a0 = Vector256.FusedMultiplyAdd(Vector256.Load(dyv + q), Vector256.Load(s0 + q), a0);
+                            Accumulate(c + p, Vector256.Sum(a0), n == first);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(float* c, float value, bool first) => *c = first ? value : *c + value;
 
     /// <summary>packB[q·NR + j] = streams[j][q] for q &lt; kc: NR contiguous streams interleaved, by 8×8 transposes.</summary>
     private static void PackStreams(float** s, int kc, float* packB)
