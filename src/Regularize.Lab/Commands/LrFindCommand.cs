@@ -67,8 +67,8 @@ internal static class LrFindCommand
         int steps, double beta, double factor, int threads, CancellationToken cancellationToken)
     {
         var (train, _) = LabData.Load(config.DataFolder);
-        var model = Trial.Mlp(train.SampleShape.Length, config.Hidden, train.ClassCount, config.Seed);
-        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
+        var model = Trial.Build(config, train.SampleShape.Length, train.ClassCount);
+        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed, augmentation: Trial.AugmentationFor(config, train));
         var setup = variant.Create(model.Parameters(), start, lambda, steps, threads); // its schedule is not used: the test sets the rates
         LearningRateRangeResult result = null!;
         RunProgress.Show(console, [($"lr-find {variant.Name}", steps)], view =>
