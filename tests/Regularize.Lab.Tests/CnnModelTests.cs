@@ -6,7 +6,7 @@ namespace Regularize.Lab.Tests;
 
 /// <summary><c>--model cnn</c> on compare, sweep and batch-size, on the tiny synthetic IDX folder (8×8 images), and the CNN it builds.</summary>
 [NonParallelizable]
-public class CnnModelTests : SyntheticDataTests
+public class CnnModelTests : SyntheticDataFixture
 {
     private string[] Tiny(params string[] args) => [.. Cnn(args), "--batch-size", "32"];
 

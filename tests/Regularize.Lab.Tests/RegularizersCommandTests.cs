@@ -6,7 +6,7 @@ namespace Regularize.Lab.Tests;
 
 /// <summary>regularizers on the tiny synthetic IDX folder (8×8 images, 240 training / 60 test): the CI-sized run.</summary>
 [NonParallelizable]
-public class RegularizersCommandTests : SyntheticDataTests
+public class RegularizersCommandTests : SyntheticDataFixture
 {
     private string[] Tiny(params string[] args) =>
         [.. args, "--data", DataPath, "--hidden", "16", "--epochs", "4", "--threads", "1", "--train-size", "120", "--validation-size", "60", "--batch-size", "32"];
