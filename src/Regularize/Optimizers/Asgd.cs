@@ -88,7 +88,7 @@ public sealed class Asgd : Optimizer
     protected internal override Shape SlotShape(int slot, Parameter parameter) => slot == Ax ? parameter.Shape : new Shape(1);
 
     /// <inheritdoc/>
-    protected override void ValidateImportedState(Parameter parameter, ParameterState state) => NAdam.RequireSlots(parameter, state, "ax", "eta", "mu");
+    protected override void ValidateImportedState(Parameter parameter, ParameterState state) => RequireSlots(parameter, state, "ax", "eta", "mu");
 
     /// <inheritdoc/>
     protected override void Plan(ParameterStep step)

@@ -93,16 +93,6 @@ public sealed class NAdam : Optimizer
     /// <inheritdoc/>
     protected override void ValidateImportedState(Parameter parameter, ParameterState state) => RequireSlots(parameter, state, "m", "v", "muProduct");
 
-    /// <summary>Throws when <paramref name="state"/> lacks one of <paramref name="names"/>.</summary>
-    internal static void RequireSlots(Parameter parameter, ParameterState state, params string[] names)
-    {
-        foreach (var key in names)
-        {
-            if (state.Tensors is null || !state.Tensors.TryGetValue(key, out var t) || t is null)
-                throw new ArgumentException($"The state of parameter '{parameter.Name}' lacks the tensor '{key}'.", "state");
-        }
-    }
-
     /// <inheritdoc/>
     protected override void Plan(ParameterStep step)
     {

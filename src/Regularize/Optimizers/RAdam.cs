@@ -91,7 +91,7 @@ public sealed class RAdam : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void ValidateImportedState(Parameter parameter, ParameterState state) => NAdam.RequireSlots(parameter, state, "m", "v");
+    protected override void ValidateImportedState(Parameter parameter, ParameterState state) => RequireSlots(parameter, state, "m", "v");
 
     /// <inheritdoc/>
     protected override void Plan(ParameterStep step)

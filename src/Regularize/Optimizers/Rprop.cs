@@ -99,7 +99,7 @@ public sealed class Rprop : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void ValidateImportedState(Parameter parameter, ParameterState state) => NAdam.RequireSlots(parameter, state, "prev", "stepSize");
+    protected override void ValidateImportedState(Parameter parameter, ParameterState state) => RequireSlots(parameter, state, "prev", "stepSize");
 
     /// <inheritdoc/>
     protected override void Plan(ParameterStep step)
