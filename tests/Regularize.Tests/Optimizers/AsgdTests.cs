@@ -95,4 +95,8 @@ public class AsgdTests
         state.Parameters["w"].Tensors.Remove("eta");
         Assert.That(() => new Asgd([p]).ImportState(state), Throws.ArgumentException.With.Message.Contains("lacks the tensor 'eta'"));
     }
+
+    [Test]
+    public void SteadyStateStepAllocatesNothing([Values(1, 2)] int threads) =>
+        TorchFamilyParity.SteadyStateStepAllocatesNothing(ps => new Asgd(ps, t0: 3, weightDecay: 1e-4), threads);
 }

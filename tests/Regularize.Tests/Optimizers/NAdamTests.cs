@@ -92,4 +92,8 @@ public class NAdamTests
         state.Parameters!["w"].Tensors!.Remove("muProduct");
         Assert.That(() => new NAdam([p]).ImportState(state), Throws.ArgumentException.With.Message.Contains("lacks the tensor 'muProduct'"));
     }
+
+    [Test]
+    public void SteadyStateStepAllocatesNothing([Values(1, 2)] int threads) =>
+        TorchFamilyParity.SteadyStateStepAllocatesNothing(ps => new NAdam(ps, weightDecay: 1e-4), threads);
 }

@@ -71,4 +71,8 @@ public class RAdamTests
     [Test]
     public void ExportImportContinuesBitIdentically() =>
         TorchFamilyParity.ExportImportContinuesBitIdentically(ps => new RAdam(ps, learningRate: 1e-2, beta2: 0.99, weightDecay: 0.1), before: 4);
+
+    [Test]
+    public void SteadyStateStepAllocatesNothing([Values(1, 2)] int threads) =>
+        TorchFamilyParity.SteadyStateStepAllocatesNothing(ps => new RAdam(ps, weightDecay: 1e-4), threads);
 }

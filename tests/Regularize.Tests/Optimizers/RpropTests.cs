@@ -69,4 +69,8 @@ public class RpropTests
     [Test]
     public void ExportImportContinuesBitIdentically() =>
         TorchFamilyParity.ExportImportContinuesBitIdentically(ps => new Rprop(ps, learningRate: 1e-2, etaMinus: 0.4, etaPlus: 1.3, maximize: true));
+
+    [Test]
+    public void SteadyStateStepAllocatesNothing([Values(1, 2)] int threads) =>
+        TorchFamilyParity.SteadyStateStepAllocatesNothing(ps => new Rprop(ps, weightDecay: 1e-4), threads);
 }

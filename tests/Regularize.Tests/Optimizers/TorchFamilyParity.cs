@@ -138,4 +138,26 @@ internal static class TorchFamilyParity
                 Assert.That(sb[name]?.ToArray(), Is.EqualTo(sa[name]?.ToArray()), $"{ps[k].Name}: {name}");
         }
     }
+
+    /// <summary>
+    /// After warm-up, 50 steps over a chunked and four small parameters allocate (nearly) nothing: the best of five
+    /// rounds, since GetTotalAllocatedBytes counts every thread of the test host; the bound is that of the
+    /// existing optimizers' test.
+    /// </summary>
+    public static void SteadyStateStepAllocatesNothing(Func<IEnumerable<Parameter>, Optimizer> create, int threads)
+    {
+        var ps = Enumerable.Range(0, 5).Select(k => OptimizerFactory.Param($"p{k}", k == 0 ? 3 * Optimizer.ChunkElements + 1 : 1000 + k, seed: (ulong)k)).ToArray();
+        foreach (var p in ps) p.Grad = Tensor.RandomNormal([p.Length], 0f, 1e-3f, seed: 9);
+        var opt = create(ps);
+        opt.MaxDegreeOfParallelism = threads;
+        for (int i = 0; i < 10; i++) opt.Step();
+        long allocated = long.MaxValue;
+        for (int round = 0; round < 5 && allocated > 0; round++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            for (int i = 0; i < 50; i++) opt.Step();
+            allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
+        Assert.That(allocated, Is.LessThan(1024), $"{allocated} bytes over 50 steps");
+    }
 }
