@@ -133,5 +133,23 @@ public abstract partial class Optimizer
     /// <param name="state">Its imported state.</param>
     protected virtual void ValidateImportedState(Parameter parameter, ParameterState state) { }
 
+    /// <summary>
+    /// For <see cref="ValidateImportedState"/>: throws an <see cref="ArgumentException"/> naming the parameter and the
+    /// first of <paramref name="slotNames"/> that <paramref name="state"/> lacks.
+    /// </summary>
+    /// <param name="parameter">The parameter.</param>
+    /// <param name="state">Its imported state.</param>
+    /// <param name="slotNames">The slots the rule needs once the parameter has been stepped.</param>
+    protected static void RequireSlots(Parameter parameter, ParameterState state, params string[] slotNames)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(state);
+        foreach (var key in slotNames)
+        {
+            if (state.Tensors is null || !state.Tensors.TryGetValue(key, out var t) || t is null)
+                throw new ArgumentException($"The state of parameter '{parameter.Name}' lacks the tensor '{key}'.", nameof(state));
+        }
+    }
+
     private static string FormatShape(int[] shape) => "[" + string.Join(",", shape) + "]";
 }

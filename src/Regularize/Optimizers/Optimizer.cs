@@ -219,6 +219,7 @@ public abstract partial class Optimizer : IChunkWork
         }
 
         PlanAll();
+        _step.CommitScalars();
         if (_anyReduces) ReducePhase();
         _phase = Phase.Update;
         _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
@@ -302,6 +303,7 @@ public abstract partial class Optimizer : IChunkWork
         var step = _step;
         step.Allocated.Clear();
         step.Created.Clear();
+        step.PendingScalars.Clear();
         try
         {
             for (int s = 0; s < _slotCount; s++)
@@ -323,6 +325,7 @@ public abstract partial class Optimizer : IChunkWork
             // Nothing is half-applied: slots allocated by this step's plans go away again.
             foreach (var (state, slot) in step.Allocated) state.Tensors[slot] = null;
             foreach (var p in step.Created) _states.Remove(p);
+            step.PendingScalars.Clear();
             throw;
         }
     }

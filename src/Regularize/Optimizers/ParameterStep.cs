@@ -35,6 +35,8 @@ public sealed class ParameterStep
 
     internal List<Parameter> Created { get; } = [];
 
+    internal List<(Tensor Tensor, float Value)> PendingScalars { get; } = [];
+
     internal void Reset(int planIndex, ParameterGroup group, Parameter parameter, SlotState state)
     {
         PlanIndex = planIndex;
@@ -61,6 +63,38 @@ public sealed class ParameterStep
         State.Tensors[slot] = StaggeredAllocator.Zeros(_owner.SlotShape(slot, Parameter), slot % 3 + 1);
         Allocated.Add((State, slot));
         return true;
+    }
+
+    /// <summary>
+    /// The value of a per-parameter scalar slot (one whose <see cref="Optimizer.SlotShape"/> has one element, such as
+    /// NAdam's μ-product or ASGD's η): element 0 as stored before this step.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The optimizer declares no such slot.</exception>
+    /// <exception cref="InvalidOperationException">The slot is not allocated.</exception>
+    public float Scalar(int slot) => ScalarTensor(slot).Span[0];
+
+    /// <summary>
+    /// Sets a per-parameter scalar slot to <paramref name="value"/> once every parameter's plan of this step has
+    /// succeeded (before the update pass), so a step that fails while planning leaves it unchanged;
+    /// <see cref="Scalar"/> still reads the old value until then. The rule takes what it needs as its own scalars.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The optimizer declares no such slot.</exception>
+    /// <exception cref="InvalidOperationException">The slot is not allocated.</exception>
+    public void SetScalar(int slot, float value) => PendingScalars.Add((ScalarTensor(slot), value));
+
+    private Tensor ScalarTensor(int slot)
+    {
+        if ((uint)slot >= (uint)State.Tensors.Length)
+            throw new ArgumentOutOfRangeException(nameof(slot), slot, $"slot must be in [0, {State.Tensors.Length}), was {slot}.");
+        return State.Tensors[slot]
+            ?? throw new InvalidOperationException($"Slot '{State.Names[slot]}' of parameter '{Parameter.Name}' is not allocated; call Allocate first.");
+    }
+
+    /// <summary>Applies the scalar writes of <see cref="SetScalar"/> (after every plan has succeeded).</summary>
+    internal void CommitScalars()
+    {
+        foreach (var (tensor, value) in PendingScalars) tensor.Span[0] = value;
+        PendingScalars.Clear();
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public class FusedLoopTests
         }
     }
 
-    private static void Check<TRule, TDecay, TL1>(TRule rule) where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    internal static void Check<TRule, TDecay, TL1>(TRule rule) where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
         for (int n = 0; n <= 256; n++)
         {
