@@ -12,23 +12,41 @@ namespace Regularize.Benchmarks.Hardware;
 /// <see cref="Momentum"/> reads three and writes two (SGD with momentum: θ, g, b in; θ, b out: 5 × 4 bytes).
 /// A plain Vector256/Vector512 loop, split into equal contiguous ranges over <c>threads</c> threads.
 /// </summary>
+/// <see cref="Streams"/> moves any other pattern (an optimizer's <see cref="Optimizers.StepTraffic"/>): it reads
+/// <c>reads</c> arrays and writes the first <c>writes</c> of them back, a block of 2048 elements at a time.
 public sealed class MemoryBandwidth
 {
     private readonly float[] _a, _b, _c, _d;
     private readonly int _offA, _offB, _offC, _offD;
+    private readonly (float[] Array, int Offset)[] _streams;
+
+    /// <summary>The most arrays <see cref="Streams"/> can read in one pass.</summary>
+    public const int MaxStreams = 8;
+
+    private const int Block = 2048;
 
     /// <summary>
     /// Allocates four arrays of <paramref name="length"/> floats. Each starts at a different offset
     /// (k × 1040 floats) so the four streams do not share cache sets: fresh GC arrays are aligned alike,
     /// which at 64M elements costs this loop more than 4× (see docs/benchmarks.md).
     /// </summary>
-    public MemoryBandwidth(int length)
+    /// <param name="length">Floats per array.</param>
+    /// <param name="streams">How many arrays to allocate (at least 4; <see cref="Streams"/> reads at most this many).</param>
+    public MemoryBandwidth(int length, int streams = 4)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(streams, 4);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(streams, MaxStreams);
         Length = length;
         (_a, _offA) = Fill(length, 1f, 0);
         (_b, _offB) = Fill(length, 1e-7f, 1);
         (_c, _offC) = Fill(length, 2f, 2);
         (_d, _offD) = Fill(length, 3f, 3);
+        _streams = new (float[], int)[streams];
+        _streams[0] = (_a, _offA);
+        _streams[1] = (_c, _offC);
+        _streams[2] = (_d, _offD);
+        _streams[3] = (_b, _offB);
+        for (int k = 4; k < streams; k++) _streams[k] = Fill(length, 1e-7f, k);
     }
 
     /// <summary>The number of elements per array.</summary>
@@ -47,6 +65,50 @@ public sealed class MemoryBandwidth
 
     /// <summary>Reads a, b, c and writes a, c: the bytes of an SGD-with-momentum step.</summary>
     public void Momentum(int threads) => Split(threads, static (self, start, count) => self.AddStreams<Off>(start, count));
+
+    /// <summary>
+    /// One pass reading <paramref name="reads"/> arrays and writing the first <paramref name="writes"/> of them back:
+    /// x = the sum of the read-only arrays, then sⱼ += x for each written array, block by block (the block of x stays in L1).
+    /// (4, 3) moves the bytes of <see cref="Adam"/>, (3, 2) those of <see cref="Momentum"/>.
+    /// </summary>
+    /// <param name="reads">Arrays read (1 ≤ reads ≤ the count given to the constructor).</param>
+    /// <param name="writes">Of those, how many are written back (0 ≤ writes &lt; reads).</param>
+    /// <param name="threads">Threads, each on an equal contiguous range.</param>
+    public void Streams(int reads, int writes, int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(reads, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(reads, _streams.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(writes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(writes, reads);
+        if (threads <= 1) { StreamRange(reads, writes, 0, Length); return; }
+        int per = (Length / threads + 15) & ~15;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int start = Math.Min(t * per, Length);
+            int end = t == threads - 1 ? Length : Math.Min(start + per, Length);
+            StreamRange(reads, writes, start, end - start);
+        });
+    }
+
+    private Span<float> Range(int stream, int start, int count) => _streams[stream].Array.AsSpan(_streams[stream].Offset + start, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StreamRange(int reads, int writes, int start, int count)
+    {
+        Span<float> x = stackalloc float[Block];
+        for (int b = 0; b < count; b += Block)
+        {
+            int n = Math.Min(Block, count - b);
+            var block = x[..n];
+            Range(writes, start + b, n).CopyTo(block);
+            for (int k = writes + 1; k < reads; k++) System.Numerics.Tensors.TensorPrimitives.Add(block, Range(k, start + b, n), block);
+            for (int j = 0; j < writes; j++)
+            {
+                var s = Range(j, start + b, n);
+                System.Numerics.Tensors.TensorPrimitives.Add(s, block, s);
+            }
+        }
+    }
 
     private void Split(int threads, Action<MemoryBandwidth, int, int> body)
     {
