@@ -13,7 +13,7 @@ namespace Regularize.Benchmarks.Hardware;
 /// A plain Vector256/Vector512 loop, split into equal contiguous ranges over <c>threads</c> threads.
 /// </summary>
 /// <see cref="Streams"/> moves any other pattern (an optimizer's <see cref="Optimizers.StepTraffic"/>): it reads
-/// <c>reads</c> arrays and writes the first <c>writes</c> of them back, a block of 2048 elements at a time.
+/// <c>reads</c> arrays and writes the first <c>writes</c> of them back, in one pass.
 public sealed class MemoryBandwidth
 {
     private readonly float[] _a, _b, _c, _d;
@@ -22,8 +22,6 @@ public sealed class MemoryBandwidth
 
     /// <summary>The most arrays <see cref="Streams"/> can read in one pass.</summary>
     public const int MaxStreams = 8;
-
-    private const int Block = 2048;
 
     /// <summary>
     /// Allocates four arrays of <paramref name="length"/> floats. Each starts at a different offset
@@ -55,7 +53,7 @@ public sealed class MemoryBandwidth
     private static (float[], int) Fill(int n, float v, int lane)
     {
         int offset = lane * 1040;
-        var x = GC.AllocateUninitializedArray<float>(n + offset);
+        var x = GC.AllocateUninitializedArray<float>(n + offset, pinned: true);
         x.AsSpan().Fill(v);
         return (x, offset);
     }
@@ -68,7 +66,7 @@ public sealed class MemoryBandwidth
 
     /// <summary>
     /// One pass reading <paramref name="reads"/> arrays and writing the first <paramref name="writes"/> of them back:
-    /// x = the sum of the read-only arrays, then sⱼ += x for each written array, block by block (the block of x stays in L1).
+    /// x = the sum of the read-only arrays, then sⱼ += x for each written array, one vector of every array at a time.
     /// (4, 3) moves the bytes of <see cref="Adam"/>, (3, 2) those of <see cref="Momentum"/>.
     /// </summary>
     /// <param name="reads">Arrays read (1 ≤ reads ≤ the count given to the constructor).</param>
@@ -90,23 +88,39 @@ public sealed class MemoryBandwidth
         });
     }
 
-    private Span<float> Range(int stream, int start, int count) => _streams[stream].Array.AsSpan(_streams[stream].Offset + start, count);
-
+    /// <summary>
+    /// x = the sum of the read-only arrays (reads − writes of them; 0 if none), then sⱼ += x for each written array, one
+    /// vector at a time over all arrays, so every array is streamed once. The arrays are pinned, so raw pointers stay valid.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void StreamRange(int reads, int writes, int start, int count)
+    private unsafe void StreamRange(int reads, int writes, int start, int count)
     {
-        Span<float> x = stackalloc float[Block];
-        for (int b = 0; b < count; b += Block)
+        float** p = stackalloc float*[MaxStreams];
+        for (int k = 0; k < reads; k++) p[k] = (float*)Unsafe.AsPointer(ref _streams[k].Array[_streams[k].Offset + start]);
+        nuint i = 0, n = (nuint)count;
+        if (Vector512.IsHardwareAccelerated)
         {
-            int n = Math.Min(Block, count - b);
-            var block = x[..n];
-            Range(writes, start + b, n).CopyTo(block);
-            for (int k = writes + 1; k < reads; k++) System.Numerics.Tensors.TensorPrimitives.Add(block, Range(k, start + b, n), block);
-            for (int j = 0; j < writes; j++)
+            for (; i + 16 <= n; i += 16)
             {
-                var s = Range(j, start + b, n);
-                System.Numerics.Tensors.TensorPrimitives.Add(s, block, s);
+                var x = Vector512<float>.Zero;
+                for (int k = writes; k < reads; k++) x += Vector512.Load(p[k] + i);
+                for (int k = 0; k < writes; k++) (Vector512.Load(p[k] + i) + x).Store(p[k] + i);
             }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                var x = Vector256<float>.Zero;
+                for (int k = writes; k < reads; k++) x += Vector256.Load(p[k] + i);
+                for (int k = 0; k < writes; k++) (Vector256.Load(p[k] + i) + x).Store(p[k] + i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float x = 0;
+            for (int k = writes; k < reads; k++) x += p[k][i];
+            for (int k = 0; k < writes; k++) p[k][i] += x;
         }
     }
 
