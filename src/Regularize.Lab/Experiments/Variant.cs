@@ -29,9 +29,10 @@ namespace Regularize.Lab.Experiments;
 /// <param name="LrScaledSweepDecays">
 /// <c>sweep</c>'s default λ grid when decoupled decay is scaled by lr (null: 0, 1e-3, 1e-2, 0.1, 1); a small default lr needs larger λ.
 /// </param>
+/// <param name="SweepLearningRates"><c>sweep</c>'s default learning rates (null: 0.3, 1, 3 and 10 times <paramref name="LearningRate"/>).</param>
 internal sealed record Variant(string Name, string Title, double LearningRate, double WeightDecay, VariantDecay Decay, string Rule,
     Func<IReadOnlyList<ParameterGroup>, double, double, DecayScaling, Optimizer> Build, bool InDefaultSet = false, bool PerLayerDecay = false,
-    double[]? LrScaledSweepDecays = null)
+    double[]? LrScaledSweepDecays = null, double[]? SweepLearningRates = null)
 {
     public const double WarmupFraction = 0.05;
     public const double StartFactor = 0.01;
@@ -41,20 +42,26 @@ internal sealed record Variant(string Name, string Title, double LearningRate, d
     /// <summary>The batch size the default learning rates and λ were chosen at (the lab's default <c>--batch-size</c>).</summary>
     public const int ReferenceBatchSize = 128;
 
+    /// <summary><c>sweep</c>'s default learning rates for SGD.</summary>
+    private static readonly double[] SgdSweep = [0.01, 0.03, 0.1, 0.3];
+
     /// <summary>The catalog: one line per variant. A new optimizer is one more line.</summary>
     public static IReadOnlyList<Variant> All { get; } =
     [
         new("sgd-l2", "SGD + L2 (coupled)", 0.05, 5e-3, VariantDecay.Coupled, "SGD, momentum 0.9, λθ added to the gradient",
-            (groups, lr, λ, _) => new Sgd(groups, lr, momentum: SgdMomentum, weightDecay: λ), InDefaultSet: true),
+            (groups, lr, λ, _) => new Sgd(groups, lr, momentum: SgdMomentum, weightDecay: λ), InDefaultSet: true,
+            SweepLearningRates: SgdSweep),
         new("sgdw", "SGDW (decoupled)", 0.05, 5e-3, VariantDecay.Decoupled, "SGD, momentum 0.9, θ shrunk by lr·λ outside the momentum",
-            (groups, lr, λ, scaling) => new SgdW(groups, lr, momentum: SgdMomentum, weightDecay: λ, decayScaling: scaling), InDefaultSet: true),
+            (groups, lr, λ, scaling) => new SgdW(groups, lr, momentum: SgdMomentum, weightDecay: λ, decayScaling: scaling), InDefaultSet: true,
+            SweepLearningRates: SgdSweep),
         new("adam-l2", "Adam + L2 (coupled)", 1e-3, 5e-3, VariantDecay.Coupled, "Adam, λθ added to the gradient before the moments",
             (groups, lr, λ, _) => new Adam(groups, lr, weightDecay: λ), InDefaultSet: true),
         new("adamw", "AdamW (decoupled)", 1e-3, 5e-3, VariantDecay.Decoupled, "Adam, θ shrunk by lr·λ outside the moments",
             (groups, lr, λ, scaling) => new AdamW(groups, lr, weightDecay: λ, decayScaling: scaling), InDefaultSet: true,
             LrScaledSweepDecays: [0, 1, 3, 10, 30]),
         new("sgd-l1", "SGD + L1 (proximal)", 0.05, 2e-3, VariantDecay.L1,
-            "SGD, momentum 0.9, no decay; after each step θ ← sign(θ)·max(|θ| − lr·λ₁, 0)", (groups, lr, _, _) => new Sgd(groups, lr, momentum: SgdMomentum)),
+            "SGD, momentum 0.9, no decay; after each step θ ← sign(θ)·max(|θ| − lr·λ₁, 0)", (groups, lr, _, _) => new Sgd(groups, lr, momentum: SgdMomentum),
+            SweepLearningRates: SgdSweep),
         new("adam-l1", "Adam + L1 (proximal)", 1e-3, 0.2, VariantDecay.L1,
             "Adam, no decay; after each step θ ← sign(θ)·max(|θ| − lr·λ₁, 0)", (groups, lr, _, _) => new Adam(groups, lr)),
         new("adamw-layers", "AdamW, λ per layer", 1e-3, 0.1, VariantDecay.Decoupled,
@@ -65,6 +72,11 @@ internal sealed record Variant(string Name, string Title, double LearningRate, d
         new("lamb", "LAMB (decay in the rule)", 1e-2, 1e-2, VariantDecay.InRule, "LAMB, Adam's step plus λθ, scaled per tensor by ‖θ‖/‖update‖",
             (groups, lr, λ, _) => new Lamb(groups, lr, weightDecay: λ)),
     ];
+
+    /// <summary><c>sweep</c>'s default learning rates: <see cref="SweepLearningRates"/> or 0.3, 1, 3 and 10 times the default.</summary>
+    public double[] DefaultSweepLearningRates =>
+        SweepLearningRates ?? [.. new[] { 0.3m, 1m, 3m, 10m }.Select(k => (double)(k * (decimal)LearningRate))]; // decimal: 0.3 × 1e-3 is exactly 3e-4
+
 
     /// <summary>True for the variants whose decay acts on the weights outside the rule (SGDW, AdamW, Lion).</summary>
     public bool IsDecoupled => Decay == VariantDecay.Decoupled;
