@@ -39,7 +39,7 @@ public class PortingExampleTests
             new Linear(32, 3, seed: 3));
 
         // Decay the matrices only; biases and LayerNorm parameters (rank ≤ 1) get weight decay 0.
-        var groups = DecayMask.Groups(model.Parameters(), weightDecay: 0.05);
+        var groups = GroupBuilder.SplitByDecay(model.Parameters(), weightDecay: 0.05);
         var optimizer = new AdamW(groups, learningRate: 2e-2);
 
         int epochs = 20, warmup = 20, steps = epochs * loader.BatchesPerEpoch;
