@@ -160,7 +160,7 @@ public class BatchSizeCommandTests : SyntheticDataFixture
     [TestCase("positive", "--batch-sizes", "0,32")]
     [TestCase("241 is larger than the training set (240 examples)", "--batch-sizes", "16,241")]
     [TestCase("integers", "--batch-sizes", "16,x")]
-    [TestCase("unknown variant 'lion'", "--variant", "lion")]
+    [TestCase("unknown variant 'nosuch'; choose from sgd-l2, sgdw", "--variant", "nosuch")]
     [TestCase("cube", "--lr-scaling", "cube")]
     [TestCase("linear", "--decay-rule", "linear")]
     [TestCase("--batch-size", "--batch-size", "32")]

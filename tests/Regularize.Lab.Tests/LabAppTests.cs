@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace Regularize.Lab.Tests;
 
 /// <summary>What every command does with bad input: one line on stderr and a non-zero exit.</summary>
@@ -6,11 +7,41 @@ public class LabAppTests : SyntheticDataFixture
 {
     private string[] Tiny(params string[] args) => [.. args, "--data", DataPath, "--hidden", "16", "--batch-size", "32"];
 
+    [Test]
+    public void AnOptimizerOutsideTheDefaultSetRunsByNameInEveryCommand()
+    {
+        using var temp = new TempFolder();
+        var compare = LabRun.Of(Tiny("compare", "--variants", "lion,lamb", "--epochs", "1", "--out", temp["c"]));
+        Assert.That(compare.ExitCode, Is.EqualTo(0), compare.ToString());
+        var rows = File.ReadAllLines(temp["c/compare.csv"]).Skip(1).Select(l => l.Split(',')[0]).ToArray();
+        Assert.That(rows, Is.EqualTo(new[] { "lion", "lamb" }));
+        var variants = JsonNode.Parse(File.ReadAllText(temp["c/compare.json"]))!.ToJsonString();
+        Assert.That(variants, Does.Contain("Lion").And.Contain("LAMB"));
+        var sweep = LabRun.Of(Tiny("sweep", "--optimizer", "lion", "--lrs", "1e-4", "--epochs", "1", "--out", temp["s"]));
+        Assert.That(sweep.ExitCode, Is.EqualTo(0), sweep.ToString());
+        Assert.That(File.ReadAllLines(temp["s/sweep.csv"]), Has.Length.EqualTo(1 + 5), "lion's lr-scaled default λ grid has five values");
+        var find = LabRun.Of(Tiny("lr-find", "--optimizer", "lamb", "--steps", "20", "--start", "1e-4", "--end", "1", "--out", temp["f"]));
+        Assert.That(find.ExitCode, Is.EqualTo(0), find.ToString());
+    }
+
+    [TestCase("compare", "--variants", "adamw,nosuch")]
+    [TestCase("sweep", "--optimizer", "nosuch")]
+    [TestCase("lr-find", "--optimizer", "nosuch")]
+    public void AnUnknownOptimizerNameListsEveryChoice(params string[] args)
+    {
+        using var temp = new TempFolder();
+        var run = LabRun.Of(Tiny([.. args, "--epochs", "1", "--out", temp.Path]));
+        Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
+        Assert.That(run.Error, Does.Contain("nosuch"), run.ToString());
+        foreach (var name in Experiments.Variant.Names) Assert.That(run.Error, Does.Contain(name), run.ToString());
+        Assert.That(run.Error, Does.Contain("lion").And.Contain("lamb"), "the catalog's entries beyond the original seven");
+    }
+
     [TestCase("compare", "--epochs", "0")]
     [TestCase("compare", "--hidden", "abc")]
     [TestCase("compare", "--hidden", "16,-3")]
     [TestCase("compare", "--batch-size", "0")]
-    [TestCase("compare", "--variants", "sgd-l2,rmsprop")]
+    [TestCase("compare", "--variants", "sgd-l2,nosuch")]
     [TestCase("compare", "--lr", "-1")]
     [TestCase("compare", "--threads", "0")]
     [TestCase("compare", "--lr", "Infinity")]
@@ -21,7 +52,7 @@ public class LabAppTests : SyntheticDataFixture
     [TestCase("sweep", "--shard", "3/3")]
     [TestCase("sweep", "--shard", "a/b")]
     [TestCase("sweep", "--lrs", "1e-3,x")]
-    [TestCase("sweep", "--optimizer", "lion")]
+    [TestCase("sweep", "--optimizer", "nosuch")]
     [TestCase("lr-find", "--start", "1", "--end", "0.1")]
     public void BadOptionsGiveOneLineAndANonZeroExit(params string[] args)
     {

@@ -1,14 +1,8 @@
-using Regularize.Nn;
-using Regularize.Optimizers;
-
 namespace Regularize.Benchmarks.Optimizers;
 
-/// <summary>Asgd: averaging (t₀ = 0): reads θ, g, ax; writes θ, ax (20 B per element).</summary>
-public class AsgdStepBenchmarks : TorchFamilyStepBenchmarks
+/// <summary>ASGD while averaging (t₀ = 0): reads θ, g, ax; writes θ, ax.</summary>
+public class AsgdStepBenchmarks : OptimizerStepBenchmarks
 {
     /// <inheritdoc/>
-    protected override Optimizer Create(Parameter[] parameters) => new Asgd(parameters, t0: 0, weightDecay: 1e-4);
-
-    /// <inheritdoc/>
-    protected override int BytesPerElement => 20;
+    protected override string Optimizer => "Asgd";
 }

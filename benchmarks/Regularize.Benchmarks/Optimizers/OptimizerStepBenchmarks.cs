@@ -27,7 +27,7 @@ public abstract class OptimizerStepBenchmarks
     [Params(1, 2)]
     public int Threads { get; set; }
 
-    /// <summary>Sgd, Adam or AdamW.</summary>
+    /// <summary>A name in <see cref="StepCases.All"/>.</summary>
     protected abstract string Optimizer { get; }
 
     /// <summary>Builds parameters, gradients, state and the probe.</summary>
@@ -35,7 +35,7 @@ public abstract class OptimizerStepBenchmarks
     public void Setup()
     {
         _work = new StepWorkload(Optimizer, Parameters, Tensors, Threads);
-        _probe = new MemoryBandwidth((int)_work.Elements);
+        _probe = _work.NewProbe();
     }
 
     /// <summary>The scalar path, one thread.</summary>
@@ -46,11 +46,7 @@ public abstract class OptimizerStepBenchmarks
     [Benchmark]
     public void Step() => _work.Optimizer.Step();
 
-    /// <summary>The probe moving the same bytes with the same thread count.</summary>
+    /// <summary>The probe moving the optimizer's own traffic (<see cref="StepCase.Traffic"/>) with the same thread count.</summary>
     [Benchmark]
-    public void Bandwidth()
-    {
-        if (_work.BytesPerElement == 20) _probe.Momentum(Threads);
-        else _probe.Adam(Threads);
-    }
+    public void Bandwidth() => _work.Probe(_probe, Threads);
 }

@@ -1,14 +1,8 @@
-using Regularize.Nn;
-using Regularize.Optimizers;
-
 namespace Regularize.Benchmarks.Optimizers;
 
-/// <summary>RAdam: reads θ, g, m, v; writes θ, m, v (28 B per element), past the ρₜ &gt; 5 switch after setup.</summary>
-public class RAdamStepBenchmarks : TorchFamilyStepBenchmarks
+/// <summary>RAdam with coupled L2 (β₂ = 0.9, rectified after the warm-up steps): reads θ, g, m, v; writes θ, m, v.</summary>
+public class RAdamStepBenchmarks : OptimizerStepBenchmarks
 {
     /// <inheritdoc/>
-    protected override Optimizer Create(Parameter[] parameters) => new RAdam(parameters, beta2: 0.9, weightDecay: 1e-4);
-
-    /// <inheritdoc/>
-    protected override int BytesPerElement => 28;
+    protected override string Optimizer => "RAdam";
 }

@@ -1,14 +1,8 @@
-using Regularize.Nn;
-using Regularize.Optimizers;
-
 namespace Regularize.Benchmarks.Optimizers;
 
-/// <summary>Rprop: reads θ, g, prev, stepSize; writes θ, prev, stepSize (28 B per element).</summary>
-public class RpropStepBenchmarks : TorchFamilyStepBenchmarks
+/// <summary>Rprop: reads θ, g, prev, stepSize; writes θ, prev, stepSize.</summary>
+public class RpropStepBenchmarks : OptimizerStepBenchmarks
 {
     /// <inheritdoc/>
-    protected override Optimizer Create(Parameter[] parameters) => new Rprop(parameters);
-
-    /// <inheritdoc/>
-    protected override int BytesPerElement => 28;
+    protected override string Optimizer => "Rprop";
 }

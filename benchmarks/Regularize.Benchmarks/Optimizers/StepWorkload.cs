@@ -1,4 +1,5 @@
 using Regularize.Nn;
+using Regularize.Benchmarks.Hardware;
 using Regularize.Optimizers;
 using Regularize.Tensors;
 
@@ -10,15 +11,16 @@ namespace Regularize.Benchmarks.Optimizers;
 /// </summary>
 public sealed class StepWorkload
 {
-    /// <summary>Builds the parameters and an optimizer of kind <paramref name="optimizer"/> (Sgd = momentum 0.9, Adam = coupled λ 1e-4, AdamW = λ 1e-2).</summary>
-    /// <param name="optimizer">Sgd, Adam or AdamW.</param>
+    /// <summary>Builds the parameters and the optimizer named <paramref name="optimizer"/> in <see cref="StepCases"/> (Sgd = momentum 0.9, Adam = coupled λ 1e-4, AdamW = λ 1e-2…).</summary>
+    /// <param name="optimizer">A name in <see cref="StepCases.All"/>.</param>
     /// <param name="total">The total parameter count.</param>
     /// <param name="tensors">How many tensors to split it into.</param>
     /// <param name="threads">The optimizer's MaxDegreeOfParallelism.</param>
     /// <param name="staggered">Place θ and g at different offsets (as an arena would) instead of fresh, alike-aligned GC arrays.</param>
     public StepWorkload(string optimizer, int total, int tensors, int threads, bool staggered = false)
     {
-        Kind = optimizer;
+        Case = StepCases.Find(optimizer);
+        Kind = Case.Name;
         int per = Math.Max(1, total / tensors) | 1;
         Parameters = new Parameter[tensors];
         for (int k = 0; k < tensors; k++)
@@ -28,28 +30,19 @@ public sealed class StepWorkload
             Parameters[k] = p;
         }
         Elements = Parameters.Sum(p => (long)p.Length);
-        Optimizer = Create(optimizer, Parameters);
+        double squares = 0;
+        foreach (var p in Parameters) foreach (float g in p.Grad!.Span) squares += (double)g * g;
+        GradientNorm = Math.Sqrt(squares);
+        Optimizer = Case.Create(Parameters);
         Optimizer.MaxDegreeOfParallelism = threads;
         Optimizer.Step(); // creates the state
-        _scalar = Create(optimizer, Parameters);
+        _scalar = Case.Create(Parameters);
         _scalar.MaxDegreeOfParallelism = 1;
         _scalar.ScalarOnly = true;
         _scalar.Step();
     }
 
     private readonly Optimizer _scalar;
-
-    private static Optimizer Create(string optimizer, Parameter[] parameters) => optimizer switch
-    {
-        "Sgd" => new Sgd(parameters, learningRate: 1e-3, momentum: 0.9),
-        "Adam" => new Adam(parameters, weightDecay: 1e-4),
-        "AdamW" => new AdamW(parameters),
-        "Rmsprop" => new Rmsprop(parameters, weightDecay: 1e-4),
-        "Adagrad" => new Adagrad(parameters, weightDecay: 1e-4),
-        "Adadelta" => new Adadelta(parameters, weightDecay: 1e-4),
-        "Adamax" => new Adamax(parameters, weightDecay: 1e-4),
-        _ => throw new ArgumentException(optimizer),
-    };
 
     private static Tensor Make(int n, float value, int lane)
     {
@@ -60,8 +53,14 @@ public sealed class StepWorkload
         return t;
     }
 
-    /// <summary>Sgd, Adam or AdamW.</summary>
+    /// <summary>The optimizer's name in <see cref="StepCases"/>.</summary>
     public string Kind { get; }
+
+    /// <summary>The optimizer's entry: construction and traffic.</summary>
+    public StepCase Case { get; }
+
+    /// <summary>The global L2 norm of the gradients (they never change), for <see cref="NormStep"/>.</summary>
+    public double GradientNorm { get; }
 
     /// <summary>The parameters (with gradients).</summary>
     public Parameter[] Parameters { get; }
@@ -72,8 +71,20 @@ public sealed class StepWorkload
     /// <summary>The total element count.</summary>
     public long Elements { get; }
 
-    /// <summary>Bytes a step must move per element: 7 × 4 for Adam/AdamW/Adadelta/Adamax (θ, g, two slots), 5 × 4 for SGD with momentum, Rmsprop and Adagrad (θ, g, one slot).</summary>
-    public int BytesPerElement => Kind is "Sgd" or "Rmsprop" or "Adagrad" ? 20 : 28;
+    /// <summary>Bytes a step's update must move per element (<see cref="StepTraffic.BytesPerElement"/>): 7 × 4 for Adam/AdamW, 5 × 4 for SGD with momentum.</summary>
+    public int BytesPerElement => Case.Traffic.BytesPerElement;
+
+    /// <summary><c>Step(gradientNorm)</c>: the step after global-norm clipping, which skips its own check pass over g.</summary>
+    public void NormStep() => Optimizer.Step(GradientNorm);
+
+    /// <summary>A probe sized for this workload's traffic (enough arrays for its widest pass).</summary>
+    public MemoryBandwidth NewProbe() => new((int)Elements, Math.Max(4, Case.Traffic.Streams));
+
+    /// <summary>Runs <paramref name="probe"/> over this optimizer's traffic pattern: each pass in turn, on <paramref name="threads"/> threads.</summary>
+    public void Probe(MemoryBandwidth probe, int threads)
+    {
+        foreach (var pass in Case.Traffic.Passes) probe.Streams(pass.Reads, pass.Writes, threads);
+    }
 
     /// <summary>The same update through the scalar form only, one thread (the benchmarks' baseline); its own state, the same θ and g.</summary>
     public void ScalarStep() => _scalar.Step();

@@ -24,7 +24,6 @@ internal static class LrFindCommand
         var common = new TrainingOptions(command, 1, Path.Combine("lab-output", "lr-find"));
         common.Epochs.Hidden = true; // the range test runs --steps batches, not epochs
         var optimizer = new Option<string>("--optimizer") { Description = $"The variant: {string.Join(", ", Variant.Names)}.", DefaultValueFactory = _ => "adamw" };
-        optimizer.AcceptOnlyFromAmong(Variant.Names.ToArray());
         var start = new Option<double>("--start") { Description = "First learning rate.", DefaultValueFactory = _ => 1e-6 };
         var end = new Option<double>("--end") { Description = "Last learning rate.", DefaultValueFactory = _ => 10 };
         var steps = new Option<int>("--steps") { Description = "Batches (learning rates) to try.", DefaultValueFactory = _ => 300 };

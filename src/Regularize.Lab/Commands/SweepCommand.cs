@@ -24,9 +24,8 @@ internal static class SweepCommand
         var command = new Command("sweep", "Grid over learning rate × weight decay for one optimizer; heatmap of the final test error.");
         var common = new TrainingOptions(command, DefaultEpochs, Path.Combine("lab-output", "sweep"));
         var optimizer = new Option<string>("--optimizer") { Description = $"The variant: {string.Join(", ", Variant.Names)}.", DefaultValueFactory = _ => "adamw" };
-        optimizer.AcceptOnlyFromAmong(Variant.Names.ToArray());
-        var lrs = new Option<double[]?>("--lrs") { Description = "Peak learning rates, comma-separated (default: 3e-4,1e-3,3e-3,1e-2 for Adam, 0.01,0.03,0.1,0.3 for SGD).", CustomParser = Lists.Doubles };
-        var wds = new Option<double[]?>("--weight-decays") { Description = "Weight decays λ, comma-separated (default: 0,1e-4,1e-3,1e-2,1e-1 for coupled L2 and --decay-scaling schedule; 0,1e-3,1e-2,0.1,1 for sgdw and 0,1,3,10,30 for adamw with lr scaling).", CustomParser = Lists.Doubles };
+        var lrs = new Option<double[]?>("--lrs") { Description = "Peak learning rates, comma-separated (default: 0.01,0.03,0.1,0.3 for SGD; 0.3, 1, 3 and 10 times the variant's default lr for the others, 3e-4,1e-3,3e-3,1e-2 for Adam).", CustomParser = Lists.Doubles };
+        var wds = new Option<double[]?>("--weight-decays") { Description = "Weight decays λ, comma-separated (default: 0,1e-4,1e-3,1e-2,1e-1 for coupled L2 and --decay-scaling schedule; 0,1e-3,1e-2,0.1,1 for sgdw and 0,1,3,10,30 for adamw and lion with lr scaling).", CustomParser = Lists.Doubles };
         var scaling = VariantOptions.DecayScalingOption();
         var shard = new Option<string?>("--shard") { Description = "Run only part i of n (0-based: trials i, i+n, …), e.g. --shard $SLURM_ARRAY_TASK_ID/8; writes a part file for 'sweep merge'." };
         command.Add(optimizer);
@@ -45,7 +44,7 @@ internal static class SweepCommand
             var config = common.Read(parse);
             int threads = common.ReadThreads(parse);
             var variant = Variant.Find(parse.GetValue(optimizer)!);
-            double[] lrValues = parse.GetValue(lrs) is { Length: > 0 } givenLrs ? givenLrs : (variant.Name.StartsWith("sgd", StringComparison.Ordinal) ? [0.01, 0.03, 0.1, 0.3] : [3e-4, 1e-3, 3e-3, 1e-2]);
+            double[] lrValues = parse.GetValue(lrs) is { Length: > 0 } givenLrs ? givenLrs : variant.DefaultSweepLearningRates;
             var decayScaling = VariantOptions.ReadDecayScaling(parse, scaling);
             double[] wdValues = parse.GetValue(wds) is { Length: > 0 } givenWds ? givenWds : DefaultWeightDecays(variant, decayScaling);
             if (SweepGrid.Problem(lrValues, wdValues, "--lrs", "--weight-decays") is { } problem) throw new LabException(problem + ".");
@@ -80,8 +79,7 @@ internal static class SweepCommand
     /// </summary>
     internal static double[] DefaultWeightDecays(Variant variant, Regularization.DecayScaling scaling) =>
         !variant.IsDecoupled || scaling == Regularization.DecayScaling.ScheduleMultiplier ? [0, 1e-4, 1e-3, 1e-2, 1e-1]
-        : variant.Name == "adamw" ? [0, 1, 3, 10, 30]
-        : [0, 1e-3, 1e-2, 1e-1, 1];
+        : variant.LrScaledSweepDecays ?? [0, 1e-3, 1e-2, 1e-1, 1];
 
     internal static (int Index, int Count) ParseShard(string? text)
     {

@@ -6,19 +6,33 @@ using Regularize.Schedules;
 namespace Regularize.Lab.Experiments;
 
 /// <summary>
-/// The optimizer variants the lab compares. Each pairs an update rule with a place for weight decay (coupled L2 in the
-/// gradient, or decoupled on the weights), default hyperparameters, and a learning-rate schedule: linear warm-up over
-/// the first 5% of the steps from 1% of the peak, then cosine annealing to 1% of the peak at the last step.
-/// Weight decay applies to the weight matrices only (<see cref="DecayMask"/>); biases are not decayed. For the L1
-/// variants (<see cref="IsL1"/>) the coefficient is λ₁ instead of a weight decay, on the same weight matrices.
+/// One optimizer variant of the lab, an entry of the catalog <see cref="All"/>: an optimizer with a place for its
+/// coefficient (coupled L2 in the gradient, decoupled on the weights, inside the rule, or L1), default hyperparameters,
+/// and a factory; every command (<c>compare --variants</c>, <c>sweep</c>/<c>lr-find --optimizer</c>, <c>batch-size --variant</c>)
+/// builds its optimizer through <see cref="Create"/>, with nothing specific to one optimizer elsewhere. The learning-rate
+/// schedule is the same for all: linear warm-up over the first 5% of the steps from 1% of the peak, then cosine annealing to
+/// 1% of the peak at the last step. Weight decay applies to the weight matrices only (<see cref="DecayMask"/>); biases are not
+/// decayed. For the L1 variants (<see cref="IsL1"/>) the coefficient is λ₁ instead of a weight decay, on the same weight matrices.
 /// </summary>
 /// <param name="Name">The name on the command line.</param>
 /// <param name="Title">A short title for tables and plots.</param>
-/// <param name="LearningRate">The default peak learning rate.</param>
-/// <param name="WeightDecay">The default λ (λ₁ for the L1 variants).</param>
-/// <param name="Rule">What the update does, in one line.</param>
+/// <param name="LearningRate">The default peak learning rate at <see cref="ReferenceBatchSize"/>.</param>
+/// <param name="WeightDecay">The default λ (λ₁ for the L1 variants) at <see cref="ReferenceBatchSize"/>.</param>
+/// <param name="Decay">Where the coefficient enters.</param>
+/// <param name="Rule">What the update does, in one line (for decoupled variants written with lr·λ, shown as ηₜ·λ under schedule scaling).</param>
+/// <param name="Build">
+/// The optimizer over the parameter groups (λ, or λ₁, already set per group), the peak learning rate, the variant's λ and
+/// the decoupled decay scaling (ignored by variants whose decay is not decoupled).
+/// </param>
 /// <param name="InDefaultSet">True for the variants <c>compare</c> runs when <c>--variants</c> is not given.</param>
-internal sealed record Variant(string Name, string Title, double LearningRate, double WeightDecay, string Rule, bool InDefaultSet = true)
+/// <param name="PerLayerDecay">One group per weight matrix with λ geometric from λ/10 to 10·λ instead of one decayed group.</param>
+/// <param name="LrScaledSweepDecays">
+/// <c>sweep</c>'s default λ grid when decoupled decay is scaled by lr (null: 0, 1e-3, 1e-2, 0.1, 1); a small default lr needs larger λ.
+/// </param>
+/// <param name="SweepLearningRates"><c>sweep</c>'s default learning rates (null: 0.3, 1, 3 and 10 times <paramref name="LearningRate"/>).</param>
+internal sealed record Variant(string Name, string Title, double LearningRate, double WeightDecay, VariantDecay Decay, string Rule,
+    Func<IReadOnlyList<ParameterGroup>, double, double, DecayScaling, Optimizer> Build, bool InDefaultSet = false, bool PerLayerDecay = false,
+    double[]? LrScaledSweepDecays = null, double[]? SweepLearningRates = null)
 {
     public const double WarmupFraction = 0.05;
     public const double StartFactor = 0.01;
@@ -28,25 +42,63 @@ internal sealed record Variant(string Name, string Title, double LearningRate, d
     /// <summary>The batch size the default learning rates and λ were chosen at (the lab's default <c>--batch-size</c>).</summary>
     public const int ReferenceBatchSize = 128;
 
+    /// <summary><c>sweep</c>'s default learning rates for SGD.</summary>
+    private static readonly double[] SgdSweep = [0.01, 0.03, 0.1, 0.3];
+
+    /// <summary>The catalog: one line per variant. A new optimizer is one more line.</summary>
     public static IReadOnlyList<Variant> All { get; } =
     [
-        new("sgd-l2", "SGD + L2 (coupled)", 0.05, 5e-3, "SGD, momentum 0.9, λθ added to the gradient"),
-        new("sgdw", "SGDW (decoupled)", 0.05, 5e-3, "SGD, momentum 0.9, θ shrunk by lr·λ outside the momentum"),
-        new("adam-l2", "Adam + L2 (coupled)", 1e-3, 5e-3, "Adam, λθ added to the gradient before the moments"),
-        new("adamw", "AdamW (decoupled)", 1e-3, 5e-3, "Adam, θ shrunk by lr·λ outside the moments"),
-        new("sgd-l1", "SGD + L1 (proximal)", 0.05, 2e-3,
-            "SGD, momentum 0.9, no decay; after each step θ ← sign(θ)·max(|θ| − lr·λ₁, 0)", InDefaultSet: false),
-        new("adam-l1", "Adam + L1 (proximal)", 1e-3, 0.2,
-            "Adam, no decay; after each step θ ← sign(θ)·max(|θ| − lr·λ₁, 0)", InDefaultSet: false),
-        new("adamw-layers", "AdamW, λ per layer", 1e-3, 0.1,
-            "Adam, θ shrunk by lr·λₖ outside the moments, λₖ geometric from λ/10 (first layer) to 10·λ (last)", InDefaultSet: false),
+        new("sgd-l2", "SGD + L2 (coupled)", 0.05, 5e-3, VariantDecay.Coupled, "SGD, momentum 0.9, λθ added to the gradient",
+            (groups, lr, λ, _) => new Sgd(groups, lr, momentum: SgdMomentum, weightDecay: λ), InDefaultSet: true,
+            SweepLearningRates: SgdSweep),
+        new("sgdw", "SGDW (decoupled)", 0.05, 5e-3, VariantDecay.Decoupled, "SGD, momentum 0.9, θ shrunk by lr·λ outside the momentum",
+            (groups, lr, λ, scaling) => new SgdW(groups, lr, momentum: SgdMomentum, weightDecay: λ, decayScaling: scaling), InDefaultSet: true,
+            SweepLearningRates: SgdSweep),
+        new("adam-l2", "Adam + L2 (coupled)", 1e-3, 5e-3, VariantDecay.Coupled, "Adam, λθ added to the gradient before the moments",
+            (groups, lr, λ, _) => new Adam(groups, lr, weightDecay: λ), InDefaultSet: true),
+        new("adamw", "AdamW (decoupled)", 1e-3, 5e-3, VariantDecay.Decoupled, "Adam, θ shrunk by lr·λ outside the moments",
+            (groups, lr, λ, scaling) => new AdamW(groups, lr, weightDecay: λ, decayScaling: scaling), InDefaultSet: true,
+            LrScaledSweepDecays: [0, 1, 3, 10, 30]),
+        new("sgd-l1", "SGD + L1 (proximal)", 0.05, 2e-3, VariantDecay.L1,
+            "SGD, momentum 0.9, no decay; after each step θ ← sign(θ)·max(|θ| − lr·λ₁, 0)", (groups, lr, _, _) => new Sgd(groups, lr, momentum: SgdMomentum),
+            SweepLearningRates: SgdSweep),
+        new("adam-l1", "Adam + L1 (proximal)", 1e-3, 0.2, VariantDecay.L1,
+            "Adam, no decay; after each step θ ← sign(θ)·max(|θ| − lr·λ₁, 0)", (groups, lr, _, _) => new Adam(groups, lr)),
+        new("adamw-layers", "AdamW, λ per layer", 1e-3, 0.1, VariantDecay.Decoupled,
+            "Adam, θ shrunk by lr·λₖ outside the moments, λₖ geometric from λ/10 (first layer) to 10·λ (last)",
+            (groups, lr, λ, scaling) => new AdamW(groups, lr, weightDecay: λ, decayScaling: scaling), PerLayerDecay: true),
+        new("lion", "Lion (decoupled)", 1e-4, 5e-2, VariantDecay.Decoupled, "Lion, θ − lr·sign(β₁m + (1 − β₁)g), θ shrunk by lr·λ outside the rule",
+            (groups, lr, λ, scaling) => new Lion(groups, lr, weightDecay: λ, decayScaling: scaling), LrScaledSweepDecays: [0, 1, 3, 10, 30]),
+        new("lamb", "LAMB (decay in the rule)", 1e-2, 1e-2, VariantDecay.InRule, "LAMB, Adam's step plus λθ, scaled per tensor by ‖θ‖/‖update‖",
+            (groups, lr, λ, _) => new Lamb(groups, lr, weightDecay: λ)),
+        new("rmsprop", "RMSprop + L2 (coupled)", 1e-3, 5e-3, VariantDecay.Coupled, "RMSprop, θ − lr·g/(√v + ε), λθ added to the gradient",
+            (groups, lr, λ, _) => new Rmsprop(groups, lr, weightDecay: λ)),
+        new("adagrad", "Adagrad + L2 (coupled)", 1e-2, 5e-3, VariantDecay.Coupled, "Adagrad, θ − lr·g/(√Σg² + ε), λθ added to the gradient",
+            (groups, lr, λ, _) => new Adagrad(groups, lr, weightDecay: λ)),
+        new("adadelta", "Adadelta + L2 (coupled)", 1.0, 5e-3, VariantDecay.Coupled, "Adadelta, θ − lr·(√(u + ε)/√(v + ε))·g, λθ added to the gradient",
+            (groups, lr, λ, _) => new Adadelta(groups, lr, weightDecay: λ)),
+        new("adamax", "Adamax + L2 (coupled)", 2e-3, 5e-3, VariantDecay.Coupled, "Adamax, Adam with the ∞-norm max(β₂u, |g| + ε), λθ added to the gradient",
+            (groups, lr, λ, _) => new Adamax(groups, lr, weightDecay: λ)),
+        new("nadam", "NAdam + L2 (coupled)", 2e-3, 5e-3, VariantDecay.Coupled, "NAdam, Adam with Nesterov momentum, λθ added to the gradient",
+            (groups, lr, λ, _) => new NAdam(groups, lr, weightDecay: λ)),
+        new("radam", "RAdam + L2 (coupled)", 1e-3, 5e-3, VariantDecay.Coupled, "RAdam, Adam with the variance rectified (SGD with momentum while ρₜ ≤ 5), λθ added to the gradient",
+            (groups, lr, λ, _) => new RAdam(groups, lr, weightDecay: λ)),
+        new("rprop", "Rprop + L2 (coupled)", 1e-3, 5e-3, VariantDecay.Coupled, "Rprop, per-element step sizes grown or shrunk by the sign of g·gₚᵣₑᵥ, λθ added to the gradient",
+            (groups, lr, λ, _) => new Rprop(groups, lr, weightDecay: λ)),
+        new("asgd", "ASGD + L2 (coupled)", 0.05, 5e-3, VariantDecay.Coupled, "averaged SGD, λθ added to the gradient; ax averages θ",
+            (groups, lr, λ, _) => new Asgd(groups, lr, weightDecay: λ), SweepLearningRates: SgdSweep),
     ];
 
-    /// <summary>True for the variants whose decay acts on the weights (SGDW, AdamW).</summary>
-    public bool IsDecoupled => Name is "sgdw" or "adamw" or "adamw-layers";
+    /// <summary><c>sweep</c>'s default learning rates: <see cref="SweepLearningRates"/> or 0.3, 1, 3 and 10 times the default.</summary>
+    public double[] DefaultSweepLearningRates =>
+        SweepLearningRates ?? [.. new[] { 0.3m, 1m, 3m, 10m }.Select(k => (double)(k * (decimal)LearningRate))]; // decimal: 0.3 × 1e-3 is exactly 3e-4
+
+
+    /// <summary>True for the variants whose decay acts on the weights outside the rule (SGDW, AdamW, Lion).</summary>
+    public bool IsDecoupled => Decay == VariantDecay.Decoupled;
 
     /// <summary>True for the variants whose coefficient is an L1 λ₁ (soft-thresholding) rather than a weight decay.</summary>
-    public bool IsL1 => Name is "sgd-l1" or "adam-l1";
+    public bool IsL1 => Decay == VariantDecay.L1;
 
     /// <summary>The symbol of the variant's coefficient: λ₁ for L1, λ for decay.</summary>
     public string Symbol => IsL1 ? "λ₁" : "λ";
@@ -72,19 +124,10 @@ internal sealed record Variant(string Name, string Title, double LearningRate, d
     public OptimizerSetup Create(IEnumerable<Parameter> parameters, double learningRate, double weightDecay, long totalSteps, int threads,
         DecayScaling scaling = DecayScaling.LearningRate)
     {
-        var groups = Name == "adamw-layers" ? PerLayerGroups(parameters, weightDecay)
+        IReadOnlyList<ParameterGroup> groups = PerLayerDecay ? PerLayerGroups(parameters, weightDecay)
             : IsL1 ? L1Groups(parameters, weightDecay)
             : GroupBuilder.SplitByDecay(parameters, weightDecay);
-        Optimizer optimizer = Name switch
-        {
-            "sgd-l2" => new Sgd(groups, learningRate, momentum: SgdMomentum, weightDecay: weightDecay),
-            "sgdw" => new SgdW(groups, learningRate, momentum: SgdMomentum, weightDecay: weightDecay, decayScaling: scaling),
-            "adam-l2" => new Adam(groups, learningRate, weightDecay: weightDecay),
-            "adamw" or "adamw-layers" => new AdamW(groups, learningRate, weightDecay: weightDecay, decayScaling: scaling),
-            "sgd-l1" => new Sgd(groups, learningRate, momentum: SgdMomentum),
-            "adam-l1" => new Adam(groups, learningRate),
-            _ => throw new InvalidOperationException($"variant {Name} has no optimizer"),
-        };
+        var optimizer = Build(groups, learningRate, weightDecay, scaling);
         optimizer.MaxDegreeOfParallelism = Math.Max(1, threads);
         var schedule = Schedule(learningRate, totalSteps);
         var scheduler = new Scheduler(optimizer.ParameterGroups, schedule);

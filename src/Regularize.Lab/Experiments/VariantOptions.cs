@@ -10,7 +10,7 @@ internal static class VariantOptions
     {
         var option = new Option<string>("--decay-scaling")
         {
-            Description = "What decoupled decay (sgdw, adamw) multiplies λ by each step: 'lr' (the learning rate, as PyTorch) or 'schedule' (the schedule multiplier ηₜ = lr/peak lr, as Loshchilov & Hutter).",
+            Description = "What decoupled decay (sgdw, adamw, lion) multiplies λ by each step: 'lr' (the learning rate, as PyTorch) or 'schedule' (the schedule multiplier ηₜ = lr/peak lr, as Loshchilov & Hutter).",
             DefaultValueFactory = _ => "lr",
         };
         option.AcceptOnlyFromAmong("lr", "schedule");
