@@ -7,22 +7,28 @@ namespace Regularize.Tests.Optimizers.Family;
 /// </summary>
 /// <remarks>
 /// The references follow torch's float32 op order, including the fused multiply-adds of its CPU kernels
-/// (<see cref="TorchFloat32"/>), and reproduce torch bit for bit: 0 ulps in every case at every checkpoint, so the
-/// tolerance asserted is exact equality. An optimizer implementation that rounds <c>a + s·b</c> twice instead of
-/// fusing it should expect the differences measured in <see cref="PyTorchParityTests"/> (a few ulps after one step,
-/// up to about 1e-4 relative after 50 through the feedback of g = noise + 0.5·θ).
+/// (<see cref="TorchFloat32"/>), and reproduce torch bit for bit: 0 ulps in all 31 cases at every checkpoint,
+/// so the tolerance asserted is exact equality. Measured once with <see cref="TorchFloat32.Add"/> and
+/// <see cref="TorchFloat32.AddCMul"/> rounding twice instead of fusing (what a kernel without FMA computes),
+/// worst relative difference over 50 steps on elements ≥ 1e-3 of their tensor's largest: RMSprop 6.4e-5
+/// (momentum), RAdam 1.2e-5, ASGD 1.4e-5, NAdam 8.8e-6, Adamax 5.8e-6, Adadelta 1.0e-6, Adagrad 6.0e-7,
+/// Rprop 0 (it has no multiply-add); within the 2e-4 that <see cref="PyTorchParityTests"/> allows.
 /// </remarks>
 public class FamilyReferenceTests
 {
     public static IEnumerable<string> Cases() => FamilyFixture.CaseNames();
 
-    /// <summary>Runs a case through the reference; returns the worst ulp distance to torch over all checkpoints.</summary>
-    internal static long Run(string name, bool assert)
+    /// <summary>
+    /// Runs a case through the reference; returns the worst ulp distance to torch over all checkpoints and the worst
+    /// relative difference on elements at least 1e-3 of their tensor's largest magnitude.
+    /// </summary>
+    internal static (long Ulps, double Relative) Run(string name, bool assert)
     {
         var fc = FamilyFixture.Case(name);
         var theta = FamilyFixture.Init;
         var states = theta.Select(_ => new FamilyState()).ToArray();
         long worst = 0;
+        double worstRelative = 0;
         for (int t = 0; t < FamilyFixture.Steps; t++)
         {
             for (int i = 0; i < theta.Length; i++)
@@ -37,13 +43,16 @@ public class FamilyReferenceTests
                     if (states[i].Slots.TryGetValue(slot, out var actual)) Compare($"{name} step {t + 1} p{i} {slot}", actual, expected[i]);
             }
         }
-        return worst;
+        return (worst, worstRelative);
 
         void Compare(string what, float[] actual, float[] expected)
         {
             if (assert) Assert.That(actual, Has.Length.EqualTo(expected.Length), what);
+            double scale = expected.Max(MathF.Abs);
             for (int j = 0; j < expected.Length; j++)
             {
+                if (Math.Abs(expected[j]) >= 1e-3 * scale && expected[j] != 0)
+                    worstRelative = Math.Max(worstRelative, Math.Abs((double)actual[j] - expected[j]) / Math.Abs(expected[j]));
                 long u = OptimizerFactory.Ulps(actual[j], expected[j]);
                 worst = Math.Max(worst, u);
                 if (assert && u != 0) Assert.Fail($"{what}[{j}]: reference {actual[j]:R}, torch {expected[j]:R} ({u} ulps)");
@@ -78,15 +87,16 @@ public class FamilyReferenceTests
     [Test]
     public void ReportsTheLargestDifference()
     {
-        var byOptimizer = new Dictionary<string, long>();
+        var byOptimizer = new Dictionary<string, (long Ulps, double Relative)>();
         foreach (var name in Cases())
         {
-            long u = Run(name, assert: false);
+            var (u, r) = Run(name, assert: false);
             var opt = FamilyFixture.Case(name).Optimizer;
-            byOptimizer[opt] = Math.Max(byOptimizer.GetValueOrDefault(opt), u);
-            TestContext.Out.WriteLine($"{name}: max {u} ulps");
+            var (u0, r0) = byOptimizer.GetValueOrDefault(opt);
+            byOptimizer[opt] = (Math.Max(u0, u), Math.Max(r0, r));
+            TestContext.Out.WriteLine($"{name}: max {u} ulps, max relative {r:E2}");
         }
-        foreach (var (opt, u) in byOptimizer) TestContext.Out.WriteLine($"{opt}: max {u} ulps");
-        Assert.That(byOptimizer.Values.Max(), Is.Zero);
+        foreach (var (opt, (u, r)) in byOptimizer) TestContext.Out.WriteLine($"{opt}: max {u} ulps, max relative {r:E2}");
+        Assert.That(byOptimizer.Values.Max(x => x.Ulps), Is.Zero);
     }
 }
