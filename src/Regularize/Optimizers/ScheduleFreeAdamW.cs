@@ -100,7 +100,10 @@ public sealed class ScheduleFreeAdamW : Optimizer
              (AveragePower, averagePower), (WeightLrPower, weightLrPower)],
             maximize: maximize)
     {
-        for (int i = 0; i < ParameterGroups.Count; i++) CheckBeta1(ParameterGroups[i], i, () => new ArgumentOutOfRangeException(nameof(beta1), beta1, BetaMessage(ParameterGroups[i], i)));
+        for (int i = 0; i < ParameterGroups.Count; i++)
+        {
+            if (ParameterGroups[i].Beta1 == 0) throw new ArgumentOutOfRangeException(nameof(beta1), ParameterGroups[i].Beta1, BetaMessage(ParameterGroups[i], i));
+        }
     }
 
     /// <summary>True while the parameters hold the evaluation weights x (after <see cref="UseEvaluationWeights"/>).</summary>
@@ -164,7 +167,7 @@ public sealed class ScheduleFreeAdamW : Optimizer
         base.ValidateGroup(group, index);
         if (UsesEvaluationWeights)
             throw new InvalidOperationException("ScheduleFreeAdamW: the parameters hold the evaluation weights x; call UseTrainingWeights() before Step().");
-        CheckBeta1(group, index, () => new InvalidOperationException(BetaMessage(group, index)));
+        if (group.Beta1 == 0) throw new InvalidOperationException(BetaMessage(group, index));
     }
 
     /// <inheritdoc/>
@@ -176,11 +179,6 @@ public sealed class ScheduleFreeAdamW : Optimizer
             if (state.Tensors is null || !state.Tensors.TryGetValue(name, out var t) || t is null)
                 throw new ArgumentException($"The state of parameter '{parameter.Name}' has step {state.Step} but no '{name}' tensor; ScheduleFreeAdamW needs z, v, lrMax and weightSum after a step.", "state");
         }
-    }
-
-    private static void CheckBeta1(ParameterGroup g, int index, Func<Exception> error)
-    {
-        if (g.Beta1 == 0) throw error();
     }
 
     private static string BetaMessage(ParameterGroup g, int index) =>

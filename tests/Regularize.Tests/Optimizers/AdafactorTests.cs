@@ -156,6 +156,13 @@ public class AdafactorTests
         Assert.That(() => Make(Parameters()).ImportState(state), Throws.ArgumentException.With.Message.Contains("no 'vRow'"));
     }
 
+    [Test]
+    public void ASteadyStateStepAllocatesNothing()
+    {
+        Parameter[] ps = Parameters();
+        Assert.That(FamilyCompare.AllocatedBytesPerStep(Make(ps), ps), Is.EqualTo(0));
+    }
+
     [Test, Category("Kernels")]
     public void TheRuleMatchesItsScalarFormAtEveryWidth()
     {

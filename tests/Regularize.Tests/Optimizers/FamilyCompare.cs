@@ -61,4 +61,15 @@ internal static class FamilyCompare
         foreach (var p in ps) p.Grad = Regularize.Tensors.Tensor.RandomNormal(p.Shape.ToArray(), 0f, 1f, seed: (ulong)(1000 * t + p.Length));
         opt.Step();
     }
+
+    /// <summary>Bytes allocated on this thread by one steady-state step (one thread, gradients fixed, after warm-up).</summary>
+    public static long AllocatedBytesPerStep(Optimizer opt, Parameter[] ps)
+    {
+        opt.MaxDegreeOfParallelism = 1;
+        foreach (var p in ps) p.Grad = Regularize.Tensors.Tensor.RandomNormal(p.Shape.ToArray(), 0f, 1f, seed: (ulong)p.Length);
+        for (int t = 0; t < 3; t++) opt.Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        opt.Step();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
 }

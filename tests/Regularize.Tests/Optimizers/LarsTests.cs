@@ -129,6 +129,13 @@ public class LarsTests
         Assert.That(Run(1, scalar: false), Is.EqualTo(expected));
     }
 
+    [Test]
+    public void ASteadyStateStepAllocatesNothing()
+    {
+        Parameter[] ps = [OptimizerFactory.Param("a", 70, seed: 8), new Parameter(Tensor.RandomNormal([5, 6], 0f, 1f, seed: 9), "b")];
+        Assert.That(FamilyCompare.AllocatedBytesPerStep(new Lars(ps, learningRate: 0.1, weightDecay: 1e-3), ps), Is.EqualTo(0));
+    }
+
     [Test, Category("Kernels")]
     public void TheRuleMatchesItsScalarFormAtEveryWidth()
     {

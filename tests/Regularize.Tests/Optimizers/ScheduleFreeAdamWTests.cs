@@ -171,6 +171,13 @@ public class ScheduleFreeAdamWTests
         Assert.That(Run(1, scalar: false), Is.EqualTo(expected));
     }
 
+    [Test]
+    public void ASteadyStateStepAllocatesNothing()
+    {
+        Parameter[] ps = Parameters();
+        Assert.That(FamilyCompare.AllocatedBytesPerStep(Make(ps), ps), Is.EqualTo(0));
+    }
+
     [Test, Category("Kernels")]
     public void TheRuleMatchesItsScalarFormAtEveryWidth()
     {
