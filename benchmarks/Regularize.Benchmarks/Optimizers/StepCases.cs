@@ -25,6 +25,9 @@ public static class StepCases
         new("RAdam", p => new RAdam(p, beta2: 0.9, weightDecay: 1e-4), StepTraffic.Elementwise(4, 3), "θ,g,m,v → θ,m,v"),
         new("Rprop", p => new Rprop(p), StepTraffic.Elementwise(4, 3), "θ,g,prev,stepSize → θ,prev,stepSize"),
         new("Asgd", p => new Asgd(p, t0: 0, weightDecay: 1e-4), StepTraffic.Elementwise(3, 2), "θ,g,ax → θ,ax (averaging)"),
+        new("Lars", p => new Lars(p, learningRate: 0.1, weightDecay: 1e-4), StepTraffic.Reducing(new(2, 0), new(3, 2)), "θ,g → ‖θ‖,‖g‖; θ,g,b → θ,b"),
+        new("ScheduleFreeAdamW", p => new ScheduleFreeAdamW(p, weightDecay: 1e-2), StepTraffic.Elementwise(4, 3), "y,g,z,v → y,z,v"),
+        new("Adafactor", p => new Adafactor(p, weightDecay: 1e-2), StepTraffic.Reducing(new(2, 0), new(2, 1)), "g → row/col sums; θ,g → RMS; θ,g → θ"),
     ];
 
     /// <summary>The case named <paramref name="name"/> (any case).</summary>

@@ -87,6 +87,10 @@ internal sealed record Variant(string Name, string Title, double LearningRate, d
             (groups, lr, λ, _) => new Rprop(groups, lr, weightDecay: λ)),
         new("asgd", "ASGD + L2 (coupled)", 0.05, 5e-3, VariantDecay.Coupled, "averaged SGD, λθ added to the gradient; ax averages θ",
             (groups, lr, λ, _) => new Asgd(groups, lr, weightDecay: λ), SweepLearningRates: SgdSweep),
+        new("lars", "LARS (decay in the rule)", 1.0, 5e-4, VariantDecay.InRule, "LARS, momentum on lr·(η‖θ‖/(‖g‖ + λ‖θ‖))·(g + λθ) per tensor",
+            (groups, lr, λ, _) => new Lars(groups, lr, weightDecay: λ)),
+        new("adafactor", "Adafactor (decay in the rule)", 1e-3, 5e-3, VariantDecay.InRule, "Adafactor, factored v̂ = R·Cᵀ/ΣR, update clipped by its RMS, θ·(1 − lr·λ)",
+            (groups, lr, λ, _) => new Adafactor(groups, lr, relativeStep: false, weightDecay: λ)),
     ];
 
     /// <summary><c>sweep</c>'s default learning rates: <see cref="SweepLearningRates"/> or 0.3, 1, 3 and 10 times the default.</summary>

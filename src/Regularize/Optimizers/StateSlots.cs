@@ -15,10 +15,12 @@ public readonly ref struct StateSlots
     private readonly ref float _s2;
     private readonly ref float _s3;
     private readonly nuint _index;
+    private readonly nuint _offset;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal StateSlots(ref float s0, ref float s1, ref float s2, ref float s3, nuint index)
+    internal StateSlots(ref float s0, ref float s1, ref float s2, ref float s3, nuint index, nuint offset = 0)
     {
+        _offset = offset;
         _s0 = ref s0;
         _s1 = ref s1;
         _s2 = ref s2;
@@ -28,6 +30,16 @@ public readonly ref struct StateSlots
 
     /// <summary>The most slots an optimizer may declare.</summary>
     public const int MaxSlots = 4;
+
+    /// <summary>
+    /// The index in the parameter (flat, row-major) of the element, or of the first lane in the vector form. A rule
+    /// that reads state which is not parameter-shaped per element (Adafactor's row and column factors) uses it.
+    /// </summary>
+    public nuint Index
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _offset + _index;
+    }
 
     /// <summary>The element of slot <paramref name="slot"/> (scalar form).</summary>
     public ref float this[int slot]

@@ -16,36 +16,38 @@ namespace Regularize.Optimizers.Kernels;
 /// θ = TRule.Update(θ, g, slots)     (the optimizer's rule)
 /// θ = TL1.Weight(θ, lr·λ₁)          (L1 proximal step)
 /// </code>
+/// <c>offset</c> is the index of the first element in its parameter (a chunk's start); rules see it through
+/// <see cref="StateSlots.Index"/>.
 /// </summary>
 internal static class FusedLoop
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
-        ref float s0, ref float s1, ref float s2, ref float s3, nuint n, bool scalarOnly)
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint n, bool scalarOnly, nuint offset = 0)
         where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
         nuint i = 0;
         if (!scalarOnly)
         {
-            if (F32x16.IsHardwareAccelerated) i = Vector<F32x16, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n);
-            if (F32x8.IsHardwareAccelerated) i = Vector<F32x8, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n);
-            if (F32x4.IsHardwareAccelerated) i = Vector<F32x4, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n);
+            if (F32x16.IsHardwareAccelerated) i = Vector<F32x16, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, offset);
+            if (F32x8.IsHardwareAccelerated) i = Vector<F32x8, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, offset);
+            if (F32x4.IsHardwareAccelerated) i = Vector<F32x4, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, offset);
         }
-        Scalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n);
+        Scalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, offset);
     }
 
     /// <summary>One width only, then the scalar tail (tests run every width this way, accelerated or not).</summary>
     public static void RunWidth<TVec, TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
-        ref float s0, ref float s1, ref float s2, ref float s3, nuint n)
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint n, nuint offset = 0)
         where TVec : struct, IFloatVector<TVec> where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
-        nuint i = Vector<TVec, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, 0, n);
-        Scalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n);
+        nuint i = Vector<TVec, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, 0, n, offset);
+        Scalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, offset);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static nuint Vector<TVec, TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
-        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n)
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n, nuint offset)
         where TVec : struct, IFloatVector<TVec> where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
         if (n - i < (nuint)TVec.Count) return i;
@@ -62,7 +64,7 @@ internal static class FusedLoop
             g = TDecay.Gradient(g, th, lambda);
             g = TL1.Gradient(g, th, l1);
             th = TDecay.Weight(th, factor);
-            th = TRule.Update(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i));
+            th = TRule.Update(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i, offset));
             TVec.Store(TL1.Weight(th, threshold), ref theta, i);
         }
         return i;
@@ -70,7 +72,7 @@ internal static class FusedLoop
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Scalar<TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
-        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n)
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n, nuint offset)
         where TRule : struct, IUpdateRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
         for (; i < n; i++)
@@ -80,7 +82,7 @@ internal static class FusedLoop
             g = TDecay.Gradient(g, th, pieces.Lambda);
             g = TL1.Gradient(g, th, pieces.L1);
             float t = TDecay.Weight(th, pieces.DecayFactor);
-            t = TRule.Update(rule, t, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i));
+            t = TRule.Update(rule, t, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i, offset));
             th = TL1.Weight(t, pieces.L1Threshold);
         }
     }
@@ -91,7 +93,7 @@ internal static class FusedLoop
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double A, double B) Reduce<TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
-        ref float s0, ref float s1, ref float s2, ref float s3, nuint n, bool scalarOnly)
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint n, bool scalarOnly, nuint offset = 0)
         where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
         Span<double> lanes = stackalloc double[16];
@@ -100,24 +102,24 @@ internal static class FusedLoop
         nuint i = 0;
         if (!scalarOnly)
         {
-            if (F32x16.IsHardwareAccelerated) i = ReduceVector<F32x16, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb);
-            if (F32x8.IsHardwareAccelerated) i = ReduceVector<F32x8, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb);
-            if (F32x4.IsHardwareAccelerated) i = ReduceVector<F32x4, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb);
+            if (F32x16.IsHardwareAccelerated) i = ReduceVector<F32x16, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb, offset);
+            if (F32x8.IsHardwareAccelerated) i = ReduceVector<F32x8, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb, offset);
+            if (F32x4.IsHardwareAccelerated) i = ReduceVector<F32x4, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb, offset);
         }
-        ReduceScalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb);
+        ReduceScalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb, offset);
         return (Combine(lanes[..8]), Combine(lanes[8..]));
     }
 
     /// <summary>The reduce phase at one width only, then the scalar tail (for tests).</summary>
     public static (double A, double B) ReduceWidth<TVec, TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
-        ref float s0, ref float s1, ref float s2, ref float s3, nuint n)
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint n, nuint offset = 0)
         where TVec : struct, IFloatVector<TVec> where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
         Span<double> lanes = stackalloc double[16];
         lanes.Clear();
         ref double la = ref lanes[0], lb = ref lanes[8];
-        nuint i = ReduceVector<TVec, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, 0, n, ref la, ref lb);
-        ReduceScalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb);
+        nuint i = ReduceVector<TVec, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, 0, n, ref la, ref lb, offset);
+        ReduceScalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb, offset);
         return (Combine(lanes[..8]), Combine(lanes[8..]));
     }
 
@@ -125,7 +127,7 @@ internal static class FusedLoop
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static nuint ReduceVector<TVec, TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
-        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n, ref double la, ref double lb)
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n, ref double la, ref double lb, nuint offset)
         where TVec : struct, IFloatVector<TVec> where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
         if (n - i < (nuint)TVec.Count) return i;
@@ -139,7 +141,7 @@ internal static class FusedLoop
             var g = sign * TVec.Load(ref grad, i);
             g = TDecay.Gradient(g, th, lambda);
             g = TL1.Gradient(g, th, l1);
-            TRule.Reduce(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i), out TVec a, out TVec b);
+            TRule.Reduce(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i, offset), out TVec a, out TVec b);
             TVec.AccumulateSquares(a, ref la, i & 7);
             TVec.AccumulateSquares(b, ref lb, i & 7);
         }
@@ -148,7 +150,7 @@ internal static class FusedLoop
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ReduceScalar<TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
-        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n, ref double la, ref double lb)
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n, ref double la, ref double lb, nuint offset)
         where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
         for (; i < n; i++)
@@ -157,7 +159,7 @@ internal static class FusedLoop
             float g = pieces.GradSign * Unsafe.Add(ref grad, i);
             g = TDecay.Gradient(g, th, pieces.Lambda);
             g = TL1.Gradient(g, th, pieces.L1);
-            TRule.Reduce(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i), out float a, out float b);
+            TRule.Reduce(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i, offset), out float a, out float b);
             double da = a, db = b;
             Unsafe.Add(ref la, i & 7) += da * da;
             Unsafe.Add(ref lb, i & 7) += db * db;

@@ -13,7 +13,7 @@ internal sealed class ReducingRulePlan<TRule, TDecay, TL1> : RulePlan<TRule, TDe
         ref float theta = ref Optimizer.AtElement(Parameter.Value, start);
         return FusedLoop.Reduce<TRule, TDecay, TL1>(Rule, Pieces, ref theta, ref Optimizer.AtElement(Parameter.Grad!, start),
             ref Slot(0, start, ref theta), ref Slot(1, start, ref theta), ref Slot(2, start, ref theta), ref Slot(3, start, ref theta),
-            (nuint)count, scalarOnly);
+            (nuint)count, scalarOnly, (nuint)start);
     }
 
     public override void Complete(double sumOfSquaresA, double sumOfSquaresB) => Rule = TRule.Complete(Rule, sumOfSquaresA, sumOfSquaresB);

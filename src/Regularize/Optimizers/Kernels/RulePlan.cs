@@ -28,7 +28,7 @@ internal class RulePlan<TRule, TDecay, TL1> : PlannedUpdate
         ref float theta = ref Optimizer.AtElement(_parameter.Value, start);
         FusedLoop.Run<TRule, TDecay, TL1>(Rule, Pieces, ref theta, ref Optimizer.AtElement(_parameter.Grad!, start),
             ref Slot(0, start, ref theta), ref Slot(1, start, ref theta), ref Slot(2, start, ref theta), ref Slot(3, start, ref theta),
-            (nuint)count, scalarOnly);
+            (nuint)count, scalarOnly, (nuint)start);
     }
 
     private protected Parameter Parameter => _parameter;
