@@ -5,6 +5,7 @@
 #
 #   benchmarks/side-by-side/run.sh                 # speed: 3 rounds of (ours, torch) per thread count, 1 epoch each
 #   benchmarks/side-by-side/run.sh --epochs 10 --rounds 1   # accuracy after 10 epochs (and steady-state speed)
+#   benchmarks/side-by-side/run.sh --model cnn --threads 2 --rounds 2   # the CNN of issue 11 (AdamW + cosine)
 #
 # Options: --epochs N (1), --rounds N (3), --threads "2 1", --data DIR (/usr/share/datasets/fashion-mnist),
 #          --normalize (mean/std normalisation on both sides), --seed N (initialisation and shuffling; 0),
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2 ;;
     --data) data=$2; shift 2 ;;
     --normalize) extra+=(--normalize); shift ;;
+    --model) extra+=(--model "$2"); shift 2 ;;
     --seed) extra+=(--seed "$2"); shift 2 ;;
     --out) out=$2; shift 2 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;

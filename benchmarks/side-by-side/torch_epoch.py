@@ -1,5 +1,9 @@
 #!/usr/bin/python3
-"""PyTorch half of the side-by-side benchmark: the 784-512-256-10 ReLU MLP, AdamW, batch 128, full Fashion-MNIST.
+"""PyTorch half of the side-by-side benchmark: the 784-512-256-10 ReLU MLP (or --model cnn), AdamW, batch 128, full Fashion-MNIST.
+
+With --model cnn: the CNN of issue 11, Conv2d(1,32,3,p=1)-BatchNorm2d-ReLU-MaxPool2d(2)-Conv2d(32,64,3,p=1)-
+BatchNorm2d-ReLU-MaxPool2d(2)-Flatten-Linear(3136,128)-ReLU-Dropout(0.25)-Linear(128,10), with a cosine learning
+rate (CosineAnnealingLR over all steps, stepped after each step), as EpochRun.cs does with --model cnn.
 
 Mirrors benchmarks/Regularize.Benchmarks/SideBySide/EpochRun.cs: the same data (pixels / 255, optionally
 normalised with the training set's mean 0.2860 and std 0.3530), the same model shape and initialisation scheme
@@ -66,6 +70,7 @@ def accuracy(model, x, y, chunk=1000):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
@@ -82,8 +87,18 @@ def main():
     x_train, y_train = load(args.data, "train", args.normalize)
     x_test, y_test = load(args.data, "test", args.normalize)
 
-    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
+    if args.model == "cnn":
+        model = nn.Sequential(
+            nn.Unflatten(1, (1, 28, 28)),
+            nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Dropout(0.25), nn.Linear(128, 10))
+    else:
+        model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.wd)
+    steps_per_epoch = (x_train.shape[0] + args.batch - 1) // args.batch
+    cosine = (torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps_per_epoch * args.epochs)
+              if args.model == "cnn" else None)
     loss_fn = nn.CrossEntropyLoss()
     shuffle = torch.Generator().manual_seed(args.seed)
 
@@ -100,6 +115,8 @@ def main():
             loss = loss_fn(model(xb), yb)
             loss.backward()
             optimizer.step()
+            if cosine is not None:
+                cosine.step()
             loss_sum += loss.item() * idx.shape[0]
         seconds = time.perf_counter() - start
         record = {"epoch": epoch + 1, "seconds": seconds, "train_loss": loss_sum / n}
@@ -110,6 +127,7 @@ def main():
 
     print(json.dumps({
         "framework": f"pytorch {torch.__version__}",
+        "model": args.model,
         "threads": torch.get_num_threads(),
         "batch": args.batch,
         "normalize": args.normalize,

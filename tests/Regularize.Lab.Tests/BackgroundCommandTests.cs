@@ -6,7 +6,7 @@ namespace Regularize.Lab.Tests;
 
 /// <summary><c>regularize background</c> on a small synthetic video built from the tiny IDX folder, and on PNG frames written here.</summary>
 [NonParallelizable]
-public class BackgroundCommandTests : SyntheticDataTests
+public class BackgroundCommandTests : SyntheticDataFixture
 {
     [Test]
     public void RobustPcaFindsTheMovingItemsBetterThanTheBaselines()

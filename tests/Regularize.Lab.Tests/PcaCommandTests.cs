@@ -4,7 +4,7 @@ namespace Regularize.Lab.Tests;
 
 /// <summary><c>regularize pca</c> on the tiny synthetic IDX folder (8×8 images, 240 training / 60 test).</summary>
 [NonParallelizable]
-public class PcaCommandTests : SyntheticDataTests
+public class PcaCommandTests : SyntheticDataFixture
 {
     private string[] Tiny(params string[] args) => [.. args, "--data", DataPath, "--hidden", "16", "--batch-size", "32", "--epochs", "2", "--threads", "1"];
 

@@ -51,7 +51,7 @@ public static class StepGuard
     {
         void Probe()
         {
-            if (work.Kind == "Sgd") probe.Momentum(threads);
+            if (work.BytesPerElement == 20) probe.Momentum(threads);
             else probe.Adam(threads);
         }
         for (int i = 0; i < 3; i++) { work.Optimizer.Step(); Probe(); }

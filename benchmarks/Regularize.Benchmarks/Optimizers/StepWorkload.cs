@@ -44,6 +44,10 @@ public sealed class StepWorkload
         "Sgd" => new Sgd(parameters, learningRate: 1e-3, momentum: 0.9),
         "Adam" => new Adam(parameters, weightDecay: 1e-4),
         "AdamW" => new AdamW(parameters),
+        "Rmsprop" => new Rmsprop(parameters, weightDecay: 1e-4),
+        "Adagrad" => new Adagrad(parameters, weightDecay: 1e-4),
+        "Adadelta" => new Adadelta(parameters, weightDecay: 1e-4),
+        "Adamax" => new Adamax(parameters, weightDecay: 1e-4),
         _ => throw new ArgumentException(optimizer),
     };
 
@@ -68,8 +72,8 @@ public sealed class StepWorkload
     /// <summary>The total element count.</summary>
     public long Elements { get; }
 
-    /// <summary>Bytes a step must move per element: 7 × 4 for Adam/AdamW, 5 × 4 for SGD with momentum.</summary>
-    public int BytesPerElement => Kind == "Sgd" ? 20 : 28;
+    /// <summary>Bytes a step must move per element: 7 × 4 for Adam/AdamW/Adadelta/Adamax (θ, g, two slots), 5 × 4 for SGD with momentum, Rmsprop and Adagrad (θ, g, one slot).</summary>
+    public int BytesPerElement => Kind is "Sgd" or "Rmsprop" or "Adagrad" ? 20 : 28;
 
     /// <summary>The same update through the scalar form only, one thread (the benchmarks' baseline); its own state, the same θ and g.</summary>
     public void ScalarStep() => _scalar.Step();

@@ -27,6 +27,7 @@ internal static class LabApp
         root.Add(SweepCommand.Build(console));
         root.Add(BatchSizeCommand.Build(console));
         root.Add(LrFindCommand.Build(console));
+        root.Add(RegularizersCommand.Build(console));
         root.Add(ScheduleCommand.Build(console));
         root.Add(PcaCommand.Build(console));
         root.Add(BackgroundCommand.Build(console));

@@ -82,7 +82,7 @@ internal static class BatchSizeCommand
         if (tooLarge > 0) throw new LabException($"--batch-sizes: {tooLarge} is larger than the training set ({train.Count} examples).");
         var scaling = new BatchScaling(lrRule, decayRule, baseLr, baseWd, train.Count, config.Epochs);
         console.Line($"Fashion-MNIST from {config.DataFolder}: {train.Count} training / {test.Count} test images; " +
-            $"MLP {train.SampleShape.Length}-{string.Join("-", config.Hidden)}-10, {config.Epochs} epochs, seed {config.Seed}, " +
+            $"{config.Describe(train.SampleShape.Length)}, {config.Epochs} epochs, seed {config.Seed}, " +
             $"{threads} thread{(threads == 1 ? "" : "s")}");
         console.Line($"{variant.Name} at batch sizes {string.Join(", ", sizes)}: {Rules(scaling)}");
 

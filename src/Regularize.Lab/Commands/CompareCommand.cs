@@ -80,7 +80,7 @@ internal static class CompareCommand
     {
         var (train, test) = LabData.Load(config.DataFolder);
         console.Line($"Fashion-MNIST from {config.DataFolder}: {train.Count} training / {test.Count} test images; " +
-            $"MLP {train.SampleShape.Length}-{string.Join("-", config.Hidden)}-10, {config.Epochs} epochs, batch {config.BatchSize}, seed {config.Seed}, " +
+            $"{config.Describe(train.SampleShape.Length)}, {config.Epochs} epochs, batch {config.BatchSize}, seed {config.Seed}, " +
             $"{threads} thread{(threads == 1 ? "" : "s")}{(parallel ? ", variants in parallel" : "")}");
         var settings = ResultFiles.Settings(config, train.Count, test.Count);
         var checkpoints = specs.Select(s => new TrialCheckpoint(TrialCheckpoint.PathFor(output, s.Variant.Name),

@@ -5,7 +5,6 @@ using Regularize.Data;
 using Regularize.Lab.Cli;
 using Regularize.Lab.Experiments;
 using Regularize.Lab.Output;
-using Regularize.Schedules;
 using Regularize.Tensors;
 using Regularize.Training;
 
@@ -68,83 +67,27 @@ internal static class LrFindCommand
         int steps, double beta, double factor, int threads, CancellationToken cancellationToken)
     {
         var (train, _) = LabData.Load(config.DataFolder);
-        var model = Trial.Mlp(train.SampleShape.Length, config.Hidden, train.ClassCount, config.Seed);
-        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
-        var setup = variant.Create(model.Parameters(), start, lambda, steps, threads);
-        double gamma = Math.Pow(end / start, 1.0 / (steps - 1));
-        var lr = new Scheduler(setup.Optimizer.ParameterGroups, new ExponentialSchedule(start, gamma)); // replaces the variant's schedule
-        var points = new List<LrFindPoint>(steps);
-        double average = 0, best = double.PositiveInfinity;
-        bool diverged = false;
+        var model = Trial.Build(config, train.SampleShape.Length, train.ClassCount);
+        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed, augmentation: Trial.AugmentationFor(config, train));
+        var setup = variant.Create(model.Parameters(), start, lambda, steps, threads); // its schedule is not used: the test sets the rates
+        LearningRateRangeResult result = null!;
         RunProgress.Show(console, [($"lr-find {variant.Name}", steps)], view =>
         {
-            for (int i = 0; i < steps; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var batch = loader.Next();
-                double rate = setup.Optimizer.ParameterGroups[0].LearningRate;
-                double loss;
-                using (TensorScope.Begin())
+            result = LearningRateRangeTest.Run(model, setup.Optimizer, loader, start, end, steps, beta, factor, restoreWeights: false,
+                progress: p =>
                 {
-                    var l = Trainer.CrossEntropy(model.Forward(batch.Inputs), batch.Labels);
-                    loss = l.Item();
-                    if (double.IsFinite(loss))
-                    {
-                        setup.Optimizer.ZeroGrad();
-                        l.Backward();
-                        setup.Optimizer.Step();
-                    }
-                }
-                if (!double.IsFinite(loss))
-                {
-                    diverged = true;
-                    break;
-                }
-                average = beta * average + (1 - beta) * loss;
-                double smoothed = average / (1 - Math.Pow(beta, i + 1));
-                points.Add(new LrFindPoint(i, rate, loss, smoothed));
-                best = Math.Min(best, smoothed);
-                lr.Step();
-                if (i % 5 == 0) view.Update(0, i + 1, $"lr-find {variant.Name}: lr {rate:G3}, loss {smoothed:F3}");
-                if (i > 10 && smoothed > factor * best)
-                {
-                    diverged = true;
-                    break;
-                }
-            }
+                    if (p.Step % 5 == 0) view.Update(0, p.Step + 1, $"lr-find {variant.Name}: lr {p.LearningRate:G3}, loss {p.SmoothedLoss:F3}");
+                },
+                cancellationToken: cancellationToken);
             return 0;
         });
-        if (diverged && points.Count < Math.Max(10, steps / 10))
+        var points = result.Points.ToList();
+        if (result.Diverged && points.Count < Math.Max(10, steps / 10))
         {
             throw new LabException($"the loss diverged after {points.Count} of {steps} batches (lr {(points.Count > 0 ? points[^1].LearningRate : start):G3}), too early to suggest a rate; lower --start.");
         }
-
-        var (steepest, minLoss) = Suggest(points);
         return new LrFindReport("lr-find", variant.Name, lambda, start, end, steps, beta, factor, config.BatchSize, config.Hidden, config.Seed,
-            diverged, steepest, minLoss, steepest, "steepest descent of the smoothed loss against log lr", points);
-    }
-
-    /// <summary>
-    /// The learning rate at the most negative slope d(smoothed loss)/d(log₁₀ lr) (central differences, the first 5% and the last
-    /// 5% of the points left out as fastai does), and a tenth of the learning rate at the minimum smoothed loss.
-    /// </summary>
-    internal static (double Steepest, double MinLossOverTen) Suggest(IReadOnlyList<LrFindPoint> points)
-    {
-        int n = points.Count;
-        int skipStart = Math.Max(1, n / 20), skipEnd = Math.Max(1, n / 20);
-        double bestSlope = double.PositiveInfinity, steepest = points[n / 2].LearningRate;
-        for (int i = skipStart; i < n - skipEnd; i++)
-        {
-            double dx = Math.Log10(points[i + 1].LearningRate) - Math.Log10(points[i - 1].LearningRate);
-            double slope = (points[i + 1].SmoothedLoss - points[i - 1].SmoothedLoss) / dx;
-            if (slope < bestSlope)
-            {
-                bestSlope = slope;
-                steepest = points[i].LearningRate;
-            }
-        }
-        var min = points.MinBy(p => p.SmoothedLoss)!;
-        return (steepest, min.LearningRate / 10);
+            result.Diverged, result.Steepest, result.MinLossOverTen, result.Steepest, "steepest descent of the smoothed loss against log lr", points);
     }
 
     private static List<string> Write(string output, LrFindReport report)

@@ -24,7 +24,47 @@ internal static class Trial
     }
 
     /// <summary>
-    /// Trains the MLP with <paramref name="spec"/> on <paramref name="train"/> and evaluates on <paramref name="test"/> after
+    /// The CNN of issue 11 for square grey images of <paramref name="inputs"/> pixels: per width c in
+    /// <paramref name="channels"/> a stage Conv2d(3×3, padding 1) → BatchNorm2d → ReLU → MaxPool2d(2), then Flatten →
+    /// Linear(·, <paramref name="dense"/>) → ReLU → Dropout(0.25) → Linear(<paramref name="dense"/>, classes). With
+    /// 32, 64 and 128 on 28×28 images this is Conv2d(1,32)…Linear(3136,128)…Linear(128,10). Layer k (conv and linear
+    /// layers and the dropout, counted in order) is seeded from seed·1000 + k, like <see cref="Mlp"/>.
+    /// </summary>
+    public static Sequential Cnn(int inputs, IReadOnlyList<int> channels, int dense, int classes, ulong seed)
+    {
+        int side = (int)Math.Round(Math.Sqrt(inputs));
+        if (side * side != inputs) throw new Cli.LabException($"--model cnn needs square grey images, but an example has {inputs} values.");
+        ulong k = 0;
+        ulong Next() => unchecked(seed * 1000 + k++);
+        var model = new Sequential(new Unflatten(1, side, side));
+        int width = 1;
+        foreach (int c in channels)
+        {
+            model.Append(new Conv2d(width, c, 3, padding: 1, seed: Next()));
+            model.Append(new BatchNorm2d(c));
+            model.Append(new ReLU());
+            if (side >= 2)
+            {
+                model.Append(new MaxPool2d(2));
+                side /= 2;
+            }
+            width = c;
+        }
+        model.Append(new Flatten());
+        model.Append(new Linear(width * side * side, dense, seed: Next()));
+        model.Append(new ReLU());
+        model.Append(new Dropout(0.25, seed: Next()));
+        model.Append(new Linear(dense, classes, seed: Next()));
+        return model;
+    }
+
+    /// <summary>The model <paramref name="config"/> asks for (<c>--model</c>), for examples of <paramref name="inputs"/> values.</summary>
+    public static Sequential Build(TrainingConfig config, int inputs, int classes) => config.Model == "cnn"
+        ? Cnn(inputs, config.ConvChannels, config.Dense, classes, config.Seed)
+        : Mlp(inputs, config.Hidden, classes, config.Seed);
+
+    /// <summary>
+    /// Trains the model (<see cref="Build"/>) with <paramref name="spec"/> on <paramref name="train"/> and evaluates on <paramref name="test"/> after
     /// every epoch, on the calling thread. <paramref name="threads"/> bounds the threads of the matrix multiply
     /// (<see cref="Parallelism.Limit"/> on this thread) and of the optimizer step; the numbers do not depend on it.
     /// <paramref name="observe"/> may subscribe to the trainer's events. With a <paramref name="checkpoint"/>, the trial
@@ -37,8 +77,8 @@ internal static class Trial
         Action<Sequential>? trained = null)
     {
         using var limit = Parallelism.Limit(Math.Max(1, threads));
-        var model = Mlp(train.SampleShape.Length, config.Hidden, FashionMnistClasses(train), config.Seed);
-        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
+        var model = Build(config, train.SampleShape.Length, FashionMnistClasses(train));
+        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed, augmentation: AugmentationFor(config, train));
         long totalSteps = (long)loader.BatchesPerEpoch * config.Epochs;
         var setup = spec.Variant.Create(model.Parameters(), spec.LearningRate, spec.WeightDecay, totalSteps, threads, scaling);
         var trainer = new Trainer(model, setup.Optimizer, setup.Schedulers) { IsDecayed = Regularization.DecayMask.IsDecayedByDefault };
@@ -69,6 +109,19 @@ internal static class Trial
         }
         trained?.Invoke(model);
         return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps, initialNorm, LayerStats.Of(model, setup.Optimizer));
+    }
+
+    /// <summary>
+    /// With <c>--augment</c>, <see cref="Augmentation.Standard"/> for the square grey images (padding and erased pixels
+    /// are the normalised black, (0 − mean)/std of the training set); otherwise null.
+    /// </summary>
+    public static Augmentation? AugmentationFor(TrainingConfig config, IDataset train)
+    {
+        if (!config.Augment) return null;
+        int side = (int)Math.Round(Math.Sqrt(train.SampleShape.Length));
+        if (side * side != train.SampleShape.Length) throw new Cli.LabException($"--augment needs square grey images, but an example has {train.SampleShape.Length} values.");
+        var norm = FashionMnist.TrainingSetNormalization;
+        return Augmentation.Standard(1, side, side, fill: -norm.Mean / norm.Std, seed: config.Seed);
     }
 
     private static int FashionMnistClasses(IDataset train) => train is InMemoryDataset d ? d.ClassCount : 10;

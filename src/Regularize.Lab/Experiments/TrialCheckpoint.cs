@@ -119,6 +119,8 @@ internal sealed class TrialCheckpoint
         Check("test examples", saved.Settings.TestExamples, now.Settings.TestExamples);
         Check("--epochs", saved.Settings.Epochs, now.Settings.Epochs);
         Check("--batch-size", saved.Settings.BatchSize, now.Settings.BatchSize);
+        Check("--model", saved.Settings.Model ?? "mlp", now.Settings.Model ?? "mlp");
+        Check("--augment", saved.Settings.Augment, now.Settings.Augment);
         Check("--hidden", string.Join(",", saved.Settings.Hidden ?? []), string.Join(",", now.Settings.Hidden ?? []));
         Check("--seed", saved.Settings.Seed, now.Settings.Seed);
         Check("--lr", saved.LearningRate, now.LearningRate);

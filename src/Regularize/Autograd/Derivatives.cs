@@ -455,6 +455,93 @@ internal static class Derivatives
         n.Propagate(0, dx);
     }
 
+    // ---- Convolutional ops (NCHW) ----
+
+    // y = conv(x, w) + b:  dx = col2im(W_gᵀ·g), dw = Σₙ g·colᵀ, db[o] = Σ_{n,i,j} g[n,o,i,j]
+    public static void Conv2d(Node n, Tensor g)
+    {
+        var inputs = n.Inputs!;
+        var (x, w) = (inputs[0], inputs[1]);
+        var geometry = (Window2d)n.Context!;
+        int groups = n.Axis, outChannels = w.Shape[0];
+        var dx = x.RequiresGrad ? Tensor.Empty(x.Shape) : null;
+        var dw = w.RequiresGrad ? Tensor.Empty(w.Shape) : null;
+        var partials = dw is null ? null : Tensor.Empty(new Shape(Conv2dKernel.PartialLength(geometry, outChannels, groups)));
+        if (dx is not null || dw is not null)
+        {
+            Conv2dKernel.Backward(geometry, outChannels, groups, x.Storage, x.Offset, w.Storage, w.Offset, g.Storage, g.Offset,
+                dx?.Storage, dx?.Offset ?? 0, dw?.Storage, dw?.Offset ?? 0, partials?.Storage);
+        }
+        if (dx is not null) n.Propagate(0, dx);
+        if (dw is not null) n.Propagate(1, dw);
+        if (inputs.Length > 2 && inputs[2].RequiresGrad)
+        {
+            var db = Tensor.Empty(inputs[2].Shape);
+            Span<float> d = db.Span;
+            ReadOnlySpan<float> gs = g.Span;
+            int ohw = geometry.OHW;
+            for (int o = 0; o < outChannels; o++)
+            {
+                double sum = 0;
+                for (int i = 0; i < geometry.N; i++) sum += TensorPrimitives.Sum(gs.Slice((i * outChannels + o) * ohw, ohw));
+                d[o] = (float)sum;
+            }
+            n.Propagate(2, db);
+        }
+    }
+
+    // y = max over each window:  dx = g at the window's first maximal tap, summed where windows overlap
+    public static void MaxPool2d(Node n, Tensor g)
+    {
+        var x = n.Inputs![0];
+        var dx = Tensor.Empty(x.Shape);
+        var indices = n.Saved!;
+        MaxPool2dKernel.Backward((Window2d)n.Context!, g.Storage, g.Offset, indices.Storage, indices.Offset, dx.Storage, dx.Offset);
+        n.Propagate(0, dx);
+    }
+
+    // y = window sum / divisor:  dx = g/divisor at every tap of the window inside the input, summed over windows
+    public static void AvgPool2d(Node n, Tensor g)
+    {
+        var x = n.Inputs![0];
+        var dx = Tensor.Empty(x.Shape);
+        AvgPool2dKernel.Backward((Window2d)n.Context!, n.Flag, g.Storage, g.Offset, dx.Storage, dx.Offset);
+        n.Propagate(0, dx);
+    }
+
+    // y = mean of each adaptive window:  dx = g/|window| at every tap of the window, summed over windows
+    public static void AdaptiveAvgPool2d(Node n, Tensor g)
+    {
+        var x = n.Inputs![0];
+        var dx = Tensor.Empty(x.Shape);
+        AdaptiveAvgPool2dKernel.Backward((Window2d)n.Context!, g.Storage, g.Offset, dx.Storage, dx.Offset);
+        n.Propagate(0, dx);
+    }
+
+    // y = x̂·γ + β, x̂ = (x − μ)·r:  dβ = Σg, dγ = Σ g·x̂ per channel;
+    // training (μ, r of the batch): dx = γ·r·(g − Σg/M − x̂·Σ(g·x̂)/M);  evaluation: dx = γ·r·g
+    public static void BatchNorm(Node n, Tensor g)
+    {
+        var inputs = n.Inputs!;
+        var x = inputs[0];
+        bool hasWeight = (n.Axis & 1) != 0, hasBias = (n.Axis & 2) != 0;
+        var weight = hasWeight ? inputs[1] : null;
+        int biasIndex = hasWeight ? 2 : 1;
+        int batch = x.Shape[0], c = x.Shape[1], s = x.Length / (batch * c);
+        var dx = x.RequiresGrad ? Tensor.Empty(x.Shape) : null;
+        var dGamma = weight is not null && weight.RequiresGrad ? Tensor.Empty(weight.Shape) : null;
+        var dBeta = hasBias && inputs[biasIndex].RequiresGrad ? Tensor.Empty(inputs[biasIndex].Shape) : null;
+        var stats = n.Saved!;
+        BatchNormKernel.Backward(batch, c, s, n.Flag, x.Storage, x.Offset, weight?.Storage, weight?.Offset ?? 0,
+            stats.Storage, stats.Offset, g.Storage, g.Offset, dx?.Storage, dx?.Offset ?? 0,
+            dGamma is null ? null : dGamma.Storage, dBeta is null ? null : dBeta.Storage);
+        if (dx is not null) n.Propagate(0, dx);
+        if (dGamma is not null) n.Propagate(1, dGamma);
+        if (dBeta is not null) n.Propagate(biasIndex, dBeta);
+    }
+
+    // ---- end of convolutional ops ----
+
     /// <summary>
     /// True when an operand of <paramref name="shape"/> was repeated along a single leading axis of
     /// <paramref name="result"/> (a bias over rows): summing it back is then a column sum over the rows in order,

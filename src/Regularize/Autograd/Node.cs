@@ -36,6 +36,7 @@ internal sealed class Node
     public bool Flag2;
     public int[]? Indices;
     public int[]? Axes;
+    public object? Context;
 
     /// <summary>dL/d(output) summed over the paths found so far in the current backward pass.</summary>
     internal Tensor? PendingGrad;
@@ -87,6 +88,7 @@ internal sealed class Node
         Saved = null;
         Saved2 = null;
         Indices = null;
+        Context = null;
         PendingGrad = null;
     }
 }

@@ -28,7 +28,7 @@ public sealed class DataLoader : IEnumerable<Batch>
     private readonly Rng _rng = new(0);
     private readonly int[] _batchShapeTail;
     private ulong _s0, _s1, _s2, _s3; // S_Epoch: the generator state at the start of the current epoch
-    private Tensor? _fullInputs, _partialInputs;
+    private Tensor? _fullInputs, _partialInputs, _fullTargets, _partialTargets;
     private int[]? _fullLabels, _partialLabels;
 
     /// <summary>Creates a loader.</summary>
@@ -37,9 +37,13 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <param name="shuffle">True to visit the examples in a new seeded random order each epoch; false for index order.</param>
     /// <param name="seed">The seed of the shuffling order.</param>
     /// <param name="dropLast">True to skip a final batch smaller than <paramref name="batchSize"/>.</param>
-    /// <exception cref="ArgumentException">The batch size is not positive, the dataset is empty, or
-    /// <paramref name="dropLast"/> is set and the dataset is smaller than one batch.</exception>
-    public DataLoader(IDataset dataset, int batchSize, bool shuffle = true, ulong seed = 0, bool dropLast = false)
+    /// <param name="augmentation">Random transforms applied to every example as batches are filled (see
+    /// <see cref="Data.Augmentation"/>), or null; their draws follow from the loader's state, so resuming stays exact.</param>
+    /// <exception cref="ArgumentException">The batch size is not positive, the dataset is empty,
+    /// <paramref name="dropLast"/> is set and the dataset is smaller than one batch, or the augmentation's image size
+    /// differs from the dataset's examples.</exception>
+    public DataLoader(IDataset dataset, int batchSize, bool shuffle = true, ulong seed = 0, bool dropLast = false,
+        Augmentation? augmentation = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (batchSize <= 0)
@@ -55,7 +59,14 @@ public sealed class DataLoader : IEnumerable<Batch>
             throw new ArgumentException(
                 $"With dropLast, a dataset of {dataset.Count} examples gives no batch of {batchSize}.", nameof(dropLast));
         }
+        if (augmentation is not null && augmentation.ExampleLength != dataset.SampleShape.Length)
+        {
+            throw new ArgumentException(
+                $"The augmentation works on {augmentation.Channels}×{augmentation.Height}×{augmentation.Width} images, but the dataset's examples have shape {dataset.SampleShape}.",
+                nameof(augmentation));
+        }
         _dataset = dataset;
+        Augmentation = augmentation;
         BatchSize = batchSize;
         Shuffle = shuffle;
         DropLast = dropLast;
@@ -67,6 +78,9 @@ public sealed class DataLoader : IEnumerable<Batch>
 
     /// <summary>The dataset being batched.</summary>
     public IDataset Dataset => _dataset;
+
+    /// <summary>The transforms applied to each example, or null.</summary>
+    public Augmentation? Augmentation { get; }
 
     /// <summary>The number of examples in a full batch.</summary>
     public int BatchSize { get; }
@@ -127,6 +141,7 @@ public sealed class DataLoader : IEnumerable<Batch>
         {
             inputs = _fullInputs ??= NewInputs(count);
             labels = _fullLabels ??= new int[count];
+            if (_dataset is ITargetDataset) _fullTargets ??= NewTargets(count);
         }
         else
         {
@@ -134,6 +149,7 @@ public sealed class DataLoader : IEnumerable<Batch>
             {
                 _partialInputs = NewInputs(count);
                 _partialLabels = new int[count];
+                if (_dataset is ITargetDataset) _partialTargets = NewTargets(count);
             }
             inputs = _partialInputs!;
             labels = _partialLabels;
@@ -145,7 +161,24 @@ public sealed class DataLoader : IEnumerable<Batch>
         {
             labels[i] = _dataset.Get(_order[Position + i], x.Slice(i * d, d));
         }
-        batch = new Batch(inputs, labels, count, Epoch, Position / BatchSize);
+        if (Augmentation is { } augment)
+        {
+            // Keyed by the epoch's state and the position in it: a restored loader draws the same transforms.
+            ulong epochKey = _s0 ^ ulong.RotateLeft(_s1, 17) ^ ulong.RotateLeft(_s2, 31) ^ ulong.RotateLeft(_s3, 47);
+            for (int i = 0; i < count; i++) augment.Apply(x.Slice(i * d, d), epochKey, (ulong)(Position + i));
+        }
+        if (_dataset is ITargetDataset targetDataset)
+        {
+            Tensor targets = count == BatchSize ? _fullTargets! : _partialTargets!;
+            Span<float> t = targets.Span;
+            int k = t.Length / count;
+            for (int i = 0; i < count; i++) targetDataset.GetTargets(_order[Position + i], t.Slice(i * k, k));
+            batch = new Batch(inputs, labels, count, Epoch, Position / BatchSize, targets, targetDataset.TargetKind);
+        }
+        else
+        {
+            batch = new Batch(inputs, labels, count, Epoch, Position / BatchSize);
+        }
         Position += count;
         return true;
     }
@@ -230,6 +263,12 @@ public sealed class DataLoader : IEnumerable<Batch>
         dims[0] = count;
         _batchShapeTail.CopyTo(dims, 1);
         return Tensor.Zeros(dims);
+    }
+
+    private Tensor NewTargets(int count)
+    {
+        int[] tail = ((ITargetDataset)_dataset).TargetShape.ToArray();
+        return Tensor.Zeros([count, .. tail]);
     }
 
     private void NextEpoch()

@@ -39,7 +39,7 @@ public sealed class BatchNorm1d : Module
         }
         NumFeatures = numFeatures;
         Eps = eps;
-        Momentum = momentum;
+        _momentum = momentum;
         if (affine)
         {
             Weight = RegisterParameter("weight", new Parameter(Tensor.Ones(numFeatures), "weight"));
@@ -59,8 +59,33 @@ public sealed class BatchNorm1d : Module
     /// <summary>ε, added to the variance before the square root.</summary>
     public double Eps { get; }
 
-    /// <summary>m, the weight of a new batch in the running statistics; null for a cumulative average.</summary>
-    public double? Momentum { get; }
+    /// <summary>m, the weight of a new batch in the running statistics, in [0, 1]; null for a cumulative average. Settable,
+    /// as PyTorch's attribute is (SWA's BatchNorm update switches to the cumulative average for one pass).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1].</exception>
+    public double? Momentum
+    {
+        get => _momentum;
+        set
+        {
+            if (value is double mo && !(mo >= 0 && mo <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"momentum must be in [0, 1] or null, was {mo}.");
+            }
+            _momentum = value;
+        }
+    }
+
+    private double? _momentum;
+
+    /// <summary>Resets the running statistics as <c>reset_running_stats</c> does: mean 0, variance 1, no batches tracked.
+    /// Does nothing without tracked statistics.</summary>
+    public void ResetRunningStats()
+    {
+        if (_runningMean is null) return;
+        _runningMean.Span.Clear();
+        _runningVar!.Span.Fill(1f);
+        _numBatchesTracked!.Span[0] = 0f;
+    }
 
     /// <summary>γ, shape <c>[C]</c>, or null when not affine.</summary>
     public Parameter? Weight { get; }

@@ -8,7 +8,8 @@ namespace Regularize.Nn;
 /// it is the identity.
 /// </summary>
 /// <remarks>
-/// The masks come from this module's own <see cref="Rng"/>, seeded in the constructor: the same seed and the
+/// The masks come from this module's own <see cref="Rng"/>, seeded in the constructor (from <see cref="DefaultGenerator"/>
+/// when no seed is given): the same seed and the
 /// same sequence of calls give the same masks. Each training-mode call draws a fresh mask.
 /// </remarks>
 public sealed class Dropout : Module
@@ -17,16 +18,16 @@ public sealed class Dropout : Module
 
     /// <summary>Creates the layer.</summary>
     /// <param name="p">The probability of zeroing an element, in [0, 1).</param>
-    /// <param name="seed">The seed of the masks.</param>
+    /// <param name="seed">The seed of the masks; null (the default) to draw one from <see cref="DefaultGenerator"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is outside [0, 1).</exception>
-    public Dropout(double p = 0.5, ulong seed = 0)
+    public Dropout(double p = 0.5, ulong? seed = null)
     {
         if (!(p >= 0 && p < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(p), p, $"Dropout probability p must be in [0, 1), was {p}.");
         }
         P = p;
-        _rng = new Rng(seed);
+        _rng = new Rng(DefaultGenerator.Resolve(seed));
     }
 
     /// <summary>The probability of zeroing an element.</summary>

@@ -9,8 +9,9 @@ namespace Regularize.Nn;
 /// <remarks>
 /// Initialised as PyTorch does: the weight by Kaiming uniform with negative slope √5, which is
 /// U(−1/√in, 1/√in), and the bias from the same U(−1/√in, 1/√in). Both are drawn from one
-/// <see cref="Rng"/> seeded with the constructor's seed, weight first; layers built with the same shape and
-/// seed start equal, so give the layers of a network different seeds.
+/// <see cref="Rng"/> seeded with the constructor's seed, weight first. Without a seed the layer takes the next seed of
+/// <see cref="DefaultGenerator"/>, so layers of the same shape start different and <see cref="DefaultGenerator.ManualSeed"/>
+/// reproduces a whole model; with an explicit seed, layers of the same shape and seed start equal.
 /// </remarks>
 public sealed class Linear : Module
 {
@@ -18,15 +19,15 @@ public sealed class Linear : Module
     /// <param name="inFeatures">The size of each input row; positive.</param>
     /// <param name="outFeatures">The size of each output row; positive.</param>
     /// <param name="bias">Whether to add a learned bias.</param>
-    /// <param name="seed">The seed of the initialisation.</param>
+    /// <param name="seed">The seed of the initialisation; null (the default) to draw one from <see cref="DefaultGenerator"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A feature count is not positive.</exception>
-    public Linear(int inFeatures, int outFeatures, bool bias = true, ulong seed = 0)
+    public Linear(int inFeatures, int outFeatures, bool bias = true, ulong? seed = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFeatures);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outFeatures);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        var rng = new Rng(seed);
+        var rng = new Rng(DefaultGenerator.Resolve(seed));
         Weight = RegisterParameter("weight", new Parameter(Tensor.Zeros(outFeatures, inFeatures), "weight"));
         Init.KaimingUniform(Weight, rng, negativeSlope: Math.Sqrt(5.0));
         if (bias)

@@ -146,6 +146,57 @@ public static class Losses
     }
 
     /// <summary>
+    /// Cross-entropy of logits against class probabilities (soft or one-hot targets, as mixup, cutmix and distillation
+    /// give), as <c>torch.nn.functional.cross_entropy</c> with a floating-point target: with log pᵢ = LogSoftmax(logitsᵢ)
+    /// and the smoothed target qᵢ = (1 − ε)·targetsᵢ + ε/C, the term of sample i is −Σ_c qᵢ[c]·log pᵢ[c]; the mean
+    /// divides the sum of the N terms by N.
+    /// </summary>
+    /// <remarks>The targets are not checked to sum to one (PyTorch does not check either); for a one-hot target the
+    /// result equals <see cref="CrossEntropy(Tensor, int[], Reduction, double, Tensor?, int)"/> with the class index.</remarks>
+    /// <param name="logits">Unnormalised scores, shape <c>[N, C]</c>.</param>
+    /// <param name="targets">Class probabilities, shape <c>[N, C]</c>, finite; they receive no gradient.</param>
+    /// <param name="reduction">Mean over the N samples (the default), sum, or none (one loss per sample, shape <c>[N]</c>).</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <exception cref="ArgumentException">The logits are not 2-D, the shapes differ, a target is not finite, or ε is outside [0, 1].</exception>
+    public static Tensor CrossEntropy(Tensor logits, Tensor targets, Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (logits.Rank != 2)
+        {
+            throw new ArgumentException($"CrossEntropy: logits {logits.Shape} must have shape [N, C].", nameof(logits));
+        }
+        if (targets.Shape != logits.Shape)
+        {
+            throw new ArgumentException(
+                $"CrossEntropy: probability targets {targets.Shape} must have the shape of the logits {logits.Shape}.", nameof(targets));
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, $"labelSmoothing must be in [0, 1], was {labelSmoothing}.");
+        }
+        var t = targets.Span;
+        for (int i = 0; i < t.Length; i++)
+        {
+            if (!float.IsFinite(t[i]))
+            {
+                throw new ArgumentException($"CrossEntropy: probability target element {i} is {t[i]}; targets must be finite.", nameof(targets));
+            }
+        }
+        int n = logits.Shape[0], c = logits.Shape[1];
+        Tensor q = targets.Detach();
+        if (labelSmoothing > 0) q = q * (float)(1 - labelSmoothing) + (float)(labelSmoothing / c);
+        var terms = logits.LogSoftmax() * q;
+        return reduction switch
+        {
+            Reduction.Mean => terms.Sum() * (-1f / n),
+            Reduction.Sum => -terms.Sum(),
+            Reduction.None => -terms.Sum(1),
+            _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction."),
+        };
+    }
+
+    /// <summary>
     /// Binary cross-entropy of logits x against targets y in [0, 1], as
     /// <c>torch.nn.functional.binary_cross_entropy_with_logits</c>: per element
     /// −y·log σ(x) − (1 − y)·log(1 − σ(x)), computed in the stable form max(x, 0) − x·y + log(1 + e^(−|x|)).

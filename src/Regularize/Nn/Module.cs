@@ -203,6 +203,9 @@ public abstract class Module
     /// <summary>A short description of the module's type and configuration, e.g. <c>Linear 256-&gt;10</c>.</summary>
     protected virtual string Signature => GetType().Name;
 
+    /// <summary><see cref="Signature"/>, for summaries.</summary>
+    internal string SignatureText => Signature;
+
     /// <summary>The module's path and signature, as error messages print it: <c>layers.1 (Linear 256-&gt;10)</c>, or just <c>Linear 256-&gt;10</c> for a root.</summary>
     public string Describe() => Path.Length == 0 ? Signature : $"{Path} ({Signature})";
 

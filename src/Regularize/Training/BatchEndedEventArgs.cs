@@ -1,6 +1,7 @@
 namespace Regularize.Training;
 
-/// <summary>Raised by <see cref="Trainer"/> after each optimizer step (and after the schedulers advanced).</summary>
+/// <summary>Raised by <see cref="Trainer"/> after each training batch: after its optimizer step and the schedulers, or
+/// after its backward pass when a callback skipped the step (gradient accumulation).</summary>
 /// <param name="epoch">The epoch, counting from 1.</param>
 /// <param name="batch">The batch within the epoch, counting from 1.</param>
 /// <param name="batchesPerEpoch">The number of batches per epoch.</param>

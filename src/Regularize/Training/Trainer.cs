@@ -11,17 +11,23 @@ using Regularize.Tensors;
 namespace Regularize.Training;
 
 /// <summary>
-/// A small fit loop for classifiers: epochs of mini-batches, an evaluation on a test set after each epoch, and
-/// per-epoch <see cref="EpochMetrics"/>. Events report progress.
+/// A fit loop: epochs of mini-batches, an evaluation on a test set after each epoch, and per-epoch
+/// <see cref="EpochMetrics"/>. <see cref="Callbacks"/> see every point of a step and can stop training; events report
+/// progress.
 /// </summary>
 /// <remarks>
-/// <para>One step, inside its own <see cref="TensorScope"/> so every intermediate tensor is recycled:</para>
+/// <para>One step, inside its own <see cref="TensorScope"/> so every intermediate tensor is recycled (the callback
+/// points are in brackets; see <see cref="TrainerCallback"/>):</para>
 /// <code>
-/// logits = model(x)            (training mode)
-/// loss   = lossFunction(logits, y)
+/// [OnBatchStart]
+/// output = model(x)            (training mode)
+/// loss   = lossFunction(output, y)     (labels, or the batch's float targets: see TargetLoss)
+/// [OnLossComputed]
 /// zero the gradients; loss.Backward()
+/// [OnAfterBackward]
 /// optimizer.Step()             (uses group values of step t)
 /// scheduler.Step() for each    (writes the values of step t + 1)
+/// [OnStepEnd]
 /// </code>
 /// <para>Evaluation runs under <see cref="GradMode.NoGrad"/> with the model in evaluation mode, in batches of
 /// <see cref="EvaluationBatchSize"/> in index order; the model is back in training mode afterwards.</para>
@@ -53,12 +59,13 @@ public sealed class Trainer
     private readonly Optimizer? _optimizer;
     private DataLoader? _evaluationLoader;
     private int _evaluationBatchSize = 1000;
+    private bool _stopRequested;
 
     /// <summary>Creates a trainer for <paramref name="model"/>, stepped by <paramref name="optimizer"/>.</summary>
     /// <param name="model">The model; its forward pass maps a batch of inputs to logits <c>[N, C]</c>.</param>
     /// <param name="optimizer">The optimizer over (some of) the model's parameters.</param>
     /// <param name="schedulers">Schedulers to step after every optimizer step, in order; none by default.</param>
-    /// <param name="loss">The loss; <see cref="Losses.CrossEntropy"/> of the logits by default.</param>
+    /// <param name="loss">The loss; <see cref="Losses.CrossEntropy(Tensor, int[], Reduction, double, Tensor?, int)"/> of the logits by default.</param>
     /// <exception cref="ArgumentException">A scheduler is null.</exception>
     public Trainer(Module model, Optimizer optimizer, IEnumerable<Scheduler>? schedulers = null, LossFunction? loss = null)
         : this((model ?? throw new ArgumentNullException(nameof(model))).Forward, training => model.Train(training),
@@ -93,10 +100,48 @@ public sealed class Trainer
         _loss = loss ?? CrossEntropy;
     }
 
+    /// <summary>The callbacks that take part in <see cref="Fit"/>, run in list order at every point; add to it before Fit.</summary>
+    public IList<TrainerCallback> Callbacks { get; } = new List<TrainerCallback>();
+
+    /// <summary>
+    /// The loss of batches with float targets (<see cref="Batch.Targets"/>, for example from <see cref="Mixup"/> or a
+    /// <see cref="TargetDataset"/>); null (the default) for the target kind's own: cross-entropy against probabilities,
+    /// mean squared error for regression, binary cross-entropy with logits for multi-label.
+    /// </summary>
+    public TargetLossFunction? TargetLoss { get; init; }
+
+    /// <summary>The model, or null for a trainer built from functions.</summary>
+    public Module? Model => _model;
+
+    /// <summary>The optimizer, or null for a trainer built from functions.</summary>
+    public Optimizer? Optimizer => _optimizer;
+
+    /// <summary>The parameters the trainer measures (and the averaging callbacks copy): all of the model's.</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>The parameter groups of the optimizer.</summary>
+    public IReadOnlyList<ParameterGroup> ParameterGroups => _groups;
+
+    /// <summary>The training loader of the running <see cref="Fit"/>, or null between fits.</summary>
+    public DataLoader? TrainLoader { get; private set; }
+
+    /// <summary>True after <see cref="Stop"/> during the running <see cref="Fit"/>.</summary>
+    public bool StopRequested => _stopRequested;
+
+    /// <summary>
+    /// Asks the running <see cref="Fit"/> to stop: it finishes the current batch, ends the epoch (evaluation and
+    /// callbacks included) and returns. A later Fit starts afresh.
+    /// </summary>
+    public void Stop() => _stopRequested = true;
+
+    /// <summary>Switches the model between training (true) and evaluation mode, as the loop does.</summary>
+    /// <param name="training">True for training mode.</param>
+    public void SetTraining(bool training) => _setTraining(training);
+
     /// <summary>Raised before the first batch of each epoch.</summary>
     public event EventHandler<EpochStartedEventArgs>? EpochStarted;
 
-    /// <summary>Raised after each optimizer step.</summary>
+    /// <summary>Raised after each training batch (after its optimizer step, when it takes one).</summary>
     public event EventHandler<BatchEndedEventArgs>? BatchEnded;
 
     /// <summary>Raised after each epoch's evaluation, with its metrics.</summary>
@@ -205,90 +250,162 @@ public sealed class Trainer
     /// <param name="test">The test set, or null to skip evaluation (test figures are then NaN).</param>
     /// <param name="epochs">The number of epochs; positive.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
-    /// <returns>One <see cref="EpochMetrics"/> per epoch run; fewer than <paramref name="epochs"/> if training diverged.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is not positive.</exception>
+    /// <returns>One <see cref="EpochMetrics"/> per epoch run; fewer than <paramref name="epochs"/> if training diverged
+    /// or a callback stopped it.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is not positive, or so many more epochs
+    /// would take <see cref="EpochCount"/> past <see cref="int.MaxValue"/>.</exception>
+    /// <exception cref="ArgumentException">The loader's epoch counter or <see cref="StepCount"/> has no room left for
+    /// the epochs asked for; nothing was trained.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public IReadOnlyList<EpochMetrics> Fit(DataLoader train, IDataset? test, int epochs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
-        int first = EpochCount + 1, last = checked(EpochCount + epochs);
-        var history = new List<EpochMetrics>(epochs);
+        CheckRoom(train, epochs);
+        int first = EpochCount + 1, last = EpochCount + epochs;
+        var history = new List<EpochMetrics>(Math.Min(epochs, 1024));
         var total = Stopwatch.StartNew();
-        for (int epoch = first; epoch <= last; epoch++)
+        var step = new TrainingStep(this, train);
+        _stopRequested = false;
+        TrainLoader = train;
+        try
         {
-            var clock = Stopwatch.StartNew();
-            int batches = train.BatchesPerEpoch;
-            EpochStarted?.Invoke(this, new EpochStartedEventArgs(epoch, last, batches));
-            _setTraining(true);
-            double lossSum = 0;
-            long correct = 0, seen = 0;
-            double learningRate = _groups[0].LearningRate, weightDecay = _groups[0].WeightDecay;
-            bool diverged = false;
-            int batchIndex = 0;
-            foreach (Batch batch in train)
+            foreach (var c in Callbacks) c.OnFitStart(this, train, epochs);
+            for (int i = 0; i < epochs; i++) // counts, so that last = int.MaxValue cannot wrap the loop variable
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                batchIndex++;
-                double loss;
-                using (TensorScope.Begin())
-                {
-                    Tensor logits = _forward(batch.Inputs);
-                    Tensor lossTensor = _loss(logits, batch.Labels);
-                    loss = lossTensor.Item();
-                    if (!double.IsFinite(loss))
-                    {
-                        diverged = true;
-                    }
-                    else
-                    {
-                        correct += CountCorrect(logits, batch.Labels, batch.Count);
-                        _zeroGrad();
-                        lossTensor.Backward();
-                        learningRate = _groups[0].LearningRate;
-                        weightDecay = _groups[0].WeightDecay;
-                        try
-                        {
-                            _step();
-                        }
-                        catch (NonFiniteGradientException)
-                        {
-                            diverged = true; // the optimizer checks every gradient before it changes any parameter
-                        }
-                    }
-                }
-                if (diverged)
-                {
-                    // Finish the loader's epoch so a later Fit starts at an epoch boundary.
-                    while (train.TryNext(out _)) { }
-                    break;
-                }
-                foreach (var s in _schedulers) s.Step();
-                StepCount++;
-                lossSum += loss * batch.Count;
-                seen += batch.Count;
-                BatchEnded?.Invoke(this, new BatchEndedEventArgs(epoch, batchIndex, batches, StepCount, loss, batch.Count));
+                int epoch = first + i;
+                var metrics = RunEpoch(train, test, epoch, last, step, total, cancellationToken);
+                history.Add(metrics);
+                EpochCount = epoch;
+                foreach (var c in Callbacks) c.OnEpochEnd(this, metrics);
+                EpochEnded?.Invoke(this, new EpochEndedEventArgs(metrics));
+                if (metrics.Diverged || _stopRequested) break;
             }
-
-            Evaluation evaluation = test is null ? new Evaluation(double.NaN, double.NaN, 0) : Evaluate(test);
-            var (all, decayed) = WeightNorms();
-            clock.Stop();
-            var metrics = new EpochMetrics(epoch, StepCount,
-                seen == 0 ? double.NaN : lossSum / seen,
-                seen == 0 ? double.NaN : (double)correct / seen,
-                evaluation.Loss, evaluation.Accuracy, all, decayed, learningRate, weightDecay,
-                clock.Elapsed, total.Elapsed, diverged);
-            history.Add(metrics);
-            EpochCount = epoch;
-            EpochEnded?.Invoke(this, new EpochEndedEventArgs(metrics));
-            if (diverged) break;
+            foreach (var c in Callbacks) c.OnFitEnd(this, history);
+        }
+        finally
+        {
+            TrainLoader = null;
         }
         return history;
     }
 
+    private void CheckRoom(DataLoader train, int epochs)
+    {
+        if (epochs > int.MaxValue - EpochCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(epochs), epochs,
+                $"The trainer has finished {EpochCount} epochs; {epochs} more would take its epoch counter past {int.MaxValue}.");
+        }
+        if (train.Epoch > int.MaxValue - epochs)
+        {
+            throw new ArgumentException(
+                $"The loader is at epoch {train.Epoch}; {epochs} more epochs would take its epoch counter past {int.MaxValue}.", nameof(train));
+        }
+        long maxSteps = (long)epochs * train.BatchesPerEpoch;
+        if (StepCount > long.MaxValue - maxSteps)
+        {
+            throw new ArgumentException(
+                $"The trainer has taken {StepCount} steps; {epochs} epochs of {train.BatchesPerEpoch} batches would take its step counter past {long.MaxValue}.", nameof(train));
+        }
+    }
+
+    private EpochMetrics RunEpoch(DataLoader train, IDataset? test, int epoch, int last, TrainingStep step, Stopwatch total,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        int batches = train.BatchesPerEpoch;
+        EpochStarted?.Invoke(this, new EpochStartedEventArgs(epoch, last, batches));
+        foreach (var c in Callbacks) c.OnEpochStart(this, epoch);
+        _setTraining(true);
+        double lossSum = 0, correct = 0;
+        long seen = 0;
+        double learningRate = _groups[0].LearningRate, weightDecay = _groups[0].WeightDecay;
+        bool diverged = false;
+        foreach (Batch batch in train)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            step.Begin(epoch, batch);
+            foreach (var c in Callbacks) c.OnBatchStart(step);
+            bool stepped = false;
+            using (TensorScope.Begin())
+            {
+                Tensor output = _forward(step.Batch.Inputs);
+                Tensor lossTensor = BatchScoring.Loss(output, step.Batch, _loss, TargetLoss);
+                double loss = lossTensor.Item();
+                step.Output = output;
+                step.Loss = lossTensor;
+                step.LossValue = loss;
+                if (!double.IsFinite(loss))
+                {
+                    diverged = true;
+                }
+                else
+                {
+                    correct += BatchScoring.Correct(output, step.Batch);
+                    foreach (var c in Callbacks) c.OnLossComputed(step);
+                    if (step.ZeroGradients) _zeroGrad();
+                    step.Loss.Backward();
+                    try
+                    {
+                        foreach (var c in Callbacks) c.OnAfterBackward(step);
+                        if (!step.SkipStep)
+                        {
+                            learningRate = _groups[0].LearningRate;
+                            weightDecay = _groups[0].WeightDecay;
+                            _step();
+                            stepped = true;
+                        }
+                    }
+                    catch (NonFiniteGradientException)
+                    {
+                        // The optimizer and the clipping check every gradient before they change anything.
+                        diverged = true;
+                    }
+                }
+                step.Output = null;
+            }
+            if (diverged)
+            {
+                // Finish the loader's epoch so a later Fit starts at an epoch boundary.
+                while (train.TryNext(out _)) { }
+                break;
+            }
+            if (stepped)
+            {
+                foreach (var s in _schedulers) s.Step();
+                StepCount++; // cannot overflow: Fit checked the room for every batch of every epoch
+                foreach (var c in Callbacks) c.OnStepEnd(step);
+            }
+            lossSum += step.LossValue * step.Batch.Count;
+            seen += step.Batch.Count;
+            BatchEnded?.Invoke(this, new BatchEndedEventArgs(epoch, step.BatchNumber, batches, StepCount, step.LossValue, step.Batch.Count));
+            if (_stopRequested)
+            {
+                while (train.TryNext(out _)) { }
+                break;
+            }
+        }
+
+        Evaluation evaluation = new(double.NaN, double.NaN, 0);
+        if (test is not null)
+        {
+            foreach (var c in Callbacks) c.OnEvaluating(this);
+            evaluation = Evaluate(test);
+            foreach (var c in Callbacks) c.OnEvaluated(this, evaluation);
+        }
+        var (all, decayed) = WeightNorms();
+        clock.Stop();
+        return new EpochMetrics(epoch, StepCount,
+            seen == 0 ? double.NaN : lossSum / seen,
+            seen == 0 ? double.NaN : correct / seen,
+            evaluation.Loss, evaluation.Accuracy, all, decayed, learningRate, weightDecay,
+            clock.Elapsed, total.Elapsed, diverged);
+    }
+
     /// <summary>
     /// The mean loss and the accuracy on <paramref name="data"/>, in evaluation mode without gradients; the model
-    /// is left in training mode.
+    /// is left in training mode. For more metrics (top-k, per class, confusion matrix) see <see cref="Evaluator"/>.
     /// </summary>
     /// <param name="data">The examples.</param>
     public Evaluation Evaluate(IDataset data)
@@ -299,8 +416,8 @@ public sealed class Trainer
             _evaluationLoader = new DataLoader(data, Math.Min(_evaluationBatchSize, data.Count), shuffle: false);
         }
         var loader = _evaluationLoader;
-        double lossSum = 0;
-        long correct = 0, seen = 0;
+        double lossSum = 0, correct = 0;
+        long seen = 0;
         _setTraining(false);
         try
         {
@@ -310,9 +427,9 @@ public sealed class Trainer
                 {
                     using (TensorScope.Begin())
                     {
-                        Tensor logits = _forward(batch.Inputs);
-                        lossSum += (double)_loss(logits, batch.Labels).Item() * batch.Count;
-                        correct += CountCorrect(logits, batch.Labels, batch.Count);
+                        Tensor output = _forward(batch.Inputs);
+                        lossSum += (double)BatchScoring.Loss(output, batch, _loss, TargetLoss).Item() * batch.Count;
+                        correct += BatchScoring.Correct(output, batch);
                         seen += batch.Count;
                     }
                 }
@@ -322,7 +439,7 @@ public sealed class Trainer
         {
             _setTraining(true);
         }
-        return new Evaluation(lossSum / seen, (double)correct / seen, (int)seen);
+        return new Evaluation(lossSum / seen, correct / seen, (int)seen);
     }
 
     /// <summary>‖θ‖₂ over all parameters and over the decayed ones (<see cref="IsDecayed"/>), summed in double precision.</summary>
@@ -338,27 +455,10 @@ public sealed class Trainer
         return (Math.Sqrt(all), Math.Sqrt(decayed));
     }
 
-    /// <summary>The default loss: <see cref="Losses.CrossEntropy"/> of logits against labels, mean over the batch.</summary>
+    /// <summary>The default loss: <see cref="Losses.CrossEntropy(Tensor, int[], Reduction, double, Tensor?, int)"/> of logits against labels, mean over the batch.</summary>
     /// <param name="logits">Scores <c>[N, C]</c>.</param>
     /// <param name="labels">N class indices.</param>
     public static Tensor CrossEntropy(Tensor logits, int[] labels) => Losses.CrossEntropy(logits, labels);
-
-    internal static int CountCorrect(Tensor logits, int[] labels, int count)
-    {
-        ReadOnlySpan<float> x = logits.Span;
-        int classes = x.Length / count, correct = 0;
-        for (int i = 0; i < count; i++)
-        {
-            var row = x.Slice(i * classes, classes);
-            int best = 0;
-            for (int c = 1; c < classes; c++)
-            {
-                if (row[c] > row[best]) best = c;
-            }
-            if (best == labels[i]) correct++;
-        }
-        return correct;
-    }
 
     private static double SumOfSquares(ReadOnlySpan<float> x)
     {

@@ -181,7 +181,7 @@ internal static unsafe class GemmPacking
 
     /// <summary>Writes the transpose of the rows r0 … r7 to <paramref name="dst"/>: <c>dst[q·ldd + t] = r_t[q]</c>, q in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+    internal static void Transpose8x8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
         Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* dst, nint ldd)
     {
         // Interleave pairs of rows, then pairs of pairs: s_q holds column q (low lane) and q + 4 (high lane)

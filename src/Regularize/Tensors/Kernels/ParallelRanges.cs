@@ -1,0 +1,28 @@
+namespace Regularize.Tensors.Kernels;
+
+/// <summary>
+/// Runs independent items (planes of an image batch, channels) on up to <see cref="Parallelism.MaxDegreeOfParallelism"/>
+/// threads, as contiguous ranges. Each item is computed by one thread in full, so results never depend on the
+/// thread count.
+/// </summary>
+internal static class ParallelRanges
+{
+    /// <summary>Below this many element operations in total, work stays on the calling thread.</summary>
+    public const long Threshold = 1 << 16;
+
+    /// <summary>Calls <paramref name="body"/>(start, end) on ranges that cover <c>[0, count)</c> once.</summary>
+    public static void Run(int count, long work, Action<int, int> body)
+    {
+        int max = Parallelism.MaxDegreeOfParallelism;
+        int threads = Math.Min(count, max == -1 ? Environment.ProcessorCount : max);
+        if (threads <= 1 || work < Threshold)
+        {
+            body(0, count);
+            return;
+        }
+        // A few ranges per thread, so one slowed down by other work hands its share to the others.
+        int parts = Math.Min(count, threads * 4);
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            p => body((int)((long)count * p / parts), (int)((long)count * (p + 1) / parts)));
+    }
+}

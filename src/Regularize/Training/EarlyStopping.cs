@@ -1,0 +1,92 @@
+namespace Regularize.Training;
+
+/// <summary>
+/// Stops training when a monitored metric has not improved for <see cref="Patience"/> epochs, as Keras's
+/// <c>EarlyStopping</c>, and can put back the weights of the best epoch.
+/// </summary>
+/// <remarks>
+/// <para>After each epoch, the value v of <see cref="Metric"/> improves when v &lt; best − δ (for a loss; v &gt; best + δ
+/// for an accuracy), δ = <see cref="MinDelta"/>. An improvement makes v the best and resets the count of bad epochs;
+/// otherwise the count grows, and when it reaches <see cref="Patience"/> the trainer is stopped.</para>
+/// <para>With <see cref="RestoreBestWeights"/>, the parameters and buffers are copied at every improvement and written
+/// back when training stops or <see cref="Trainer.Fit"/> ends (the optimizer's state is not touched). The history's
+/// last entry still describes the last epoch trained; <see cref="BestEpoch"/> and <see cref="BestValue"/> describe the
+/// weights left in the model.</para>
+/// </remarks>
+public sealed class EarlyStopping : TrainerCallback
+{
+    private WeightSnapshot? _best;
+
+    /// <summary>Creates the callback.</summary>
+    /// <param name="metric">What to watch; <see cref="MonitoredMetric.TestLoss"/> by default.</param>
+    /// <param name="patience">Epochs without improvement before stopping; at least 1.</param>
+    /// <param name="minDelta">δ, the least change that counts as an improvement; ≥ 0.</param>
+    /// <param name="restoreBestWeights">True to end with the weights of the best epoch.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The patience is below 1, or δ is negative or not finite.</exception>
+    public EarlyStopping(MonitoredMetric? metric = null, int patience = 5, double minDelta = 0, bool restoreBestWeights = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(patience, 1);
+        if (!(minDelta >= 0 && double.IsFinite(minDelta))) throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, $"minDelta must be >= 0 and finite, was {minDelta}.");
+        Metric = metric ?? MonitoredMetric.TestLoss;
+        Patience = patience;
+        MinDelta = minDelta;
+        RestoreBestWeights = restoreBestWeights;
+        BestValue = Metric.Worst;
+    }
+
+    /// <summary>The watched metric.</summary>
+    public MonitoredMetric Metric { get; }
+
+    /// <summary>Epochs without improvement before stopping.</summary>
+    public int Patience { get; }
+
+    /// <summary>δ, the least change that counts as an improvement.</summary>
+    public double MinDelta { get; }
+
+    /// <summary>True to end with the weights of the best epoch.</summary>
+    public bool RestoreBestWeights { get; }
+
+    /// <summary>The best value seen.</summary>
+    public double BestValue { get; private set; }
+
+    /// <summary>The epoch of <see cref="BestValue"/>, or 0 before any.</summary>
+    public int BestEpoch { get; private set; }
+
+    /// <summary>Epochs since the last improvement.</summary>
+    public int BadEpochs { get; private set; }
+
+    /// <summary>The epoch after which training was stopped, or 0 if it was not.</summary>
+    public int StoppedEpoch { get; private set; }
+
+    /// <inheritdoc/>
+    public override void OnFitStart(Trainer trainer, Data.DataLoader train, int epochs)
+    {
+        if (RestoreBestWeights) _best ??= new WeightSnapshot(trainer);
+    }
+
+    /// <inheritdoc/>
+    public override void OnEpochEnd(Trainer trainer, EpochMetrics metrics)
+    {
+        double value = Metric.Select(metrics);
+        if (Metric.Improves(value, BestValue, MinDelta))
+        {
+            BestValue = value;
+            BestEpoch = metrics.Epoch;
+            BadEpochs = 0;
+            _best?.Capture();
+            return;
+        }
+        BadEpochs++;
+        if (BadEpochs >= Patience)
+        {
+            StoppedEpoch = metrics.Epoch;
+            trainer.Stop();
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void OnFitEnd(Trainer trainer, IReadOnlyList<EpochMetrics> history)
+    {
+        if (BestEpoch > 0) _best?.Restore();
+    }
+}
