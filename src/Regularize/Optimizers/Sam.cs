@@ -41,6 +41,7 @@ namespace Regularize.Optimizers;
 /// for the second pass; <see cref="BatchNorm1d.Momentum"/> is fixed at construction here, so to keep the statistics
 /// of the first pass only, copy <see cref="BatchNorm1d.RunningMean"/> and <see cref="BatchNorm1d.RunningVar"/> before the
 /// second pass and copy them back after it.</para>
+/// <para>In a <c>Trainer</c>, the <c>SharpnessAwareStep</c> callback (Regularize.Training) runs these steps.</para>
 /// <para>The work is sequential in a fixed order (the norm's sum in double), so the result does not depend on the
 /// thread count; after the first step of each parameter nothing is allocated.</para>
 /// </remarks>

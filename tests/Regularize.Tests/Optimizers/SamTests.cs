@@ -202,6 +202,24 @@ public class SamTests
     }
 
     [Test]
+    public void AMaximizingGroupIsPerturbedDownhill()
+    {
+        var ps = Model(14);
+        SetGradient(ps, 0);
+        var theta0 = Values(ps);
+        var groups = new[] { new ParameterGroup(ps[..1]) { Maximize = true }, new ParameterGroup(ps[1..]) };
+        var sam = new Sam(new Sgd(groups, learningRate: 0.1), rho: 0.1);
+        sam.FirstStep();
+        double norm = sam.LastGradientNorm;
+        for (int k = 0; k < ps.Length; k++)
+        {
+            double sign = k == 0 ? -1 : 1;
+            for (int i = 0; i < theta0[k].Length; i++)
+                Assert.That(ps[k].Value.Span[i], Is.EqualTo(theta0[k][i] + sign * 0.1 * ps[k].Grad!.Span[i] / norm).Within(1e-6), $"{ps[k].Name}[{i}]");
+        }
+    }
+
+    [Test]
     public void AZeroGradientGivesNoPerturbation()
     {
         var ps = Model(7);
