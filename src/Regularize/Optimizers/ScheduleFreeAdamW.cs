@@ -34,7 +34,7 @@ namespace Regularize.Optimizers;
 /// <b>Training and evaluation weights.</b> While training the parameters hold y. Before evaluating (or saving the
 /// model for use), call <see cref="UseEvaluationWeights"/>: it keeps a copy of y and writes x into the parameters.
 /// <see cref="UseTrainingWeights"/> puts the copy back, bit for bit, so training continues exactly as if it had
-/// not been interrupted. <see cref="Optimizer.Step"/> refuses to run while the evaluation weights are in place.
+/// not been interrupted. <see cref="Optimizer.Step()"/> refuses to run while the evaluation weights are in place.
 /// The copy costs one parameter-sized buffer per parameter, allocated at the first switch and reused.
 /// </para>
 /// <list type="table">
