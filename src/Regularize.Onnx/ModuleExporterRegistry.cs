@@ -10,7 +10,7 @@ namespace Regularize.Onnx;
 /// </summary>
 /// <remarks>
 /// A new layer type is one file: a class deriving from <see cref="ModuleExporter{TModule}"/> in <c>Exporters/</c>,
-/// and one line in <see cref="CreateDefault"/>. docs/onnx.md shows how, with Conv2d as the example.
+/// and one line in <see cref="CreateDefault"/>. docs/onnx.md shows how.
 /// </remarks>
 public sealed class ModuleExporterRegistry
 {
