@@ -10,7 +10,7 @@ namespace Regularize.Onnx;
 /// </summary>
 /// <remarks>
 /// A new layer type is one file: a class deriving from <see cref="ModuleExporter{TModule}"/> in <c>Exporters/</c>,
-/// and one line in <see cref="CreateDefault"/>. docs/onnx.md shows how, with Conv2d as the example.
+/// and one line in <see cref="CreateDefault"/>. docs/onnx.md shows how.
 /// </remarks>
 public sealed class ModuleExporterRegistry
 {
@@ -18,7 +18,9 @@ public sealed class ModuleExporterRegistry
 
     /// <summary>A registry with an exporter for every supported layer of <c>Regularize.Nn</c>: <see cref="Sequential"/>,
     /// <see cref="Linear"/>, <see cref="ReLU"/>, <see cref="Sigmoid"/>, <see cref="Tanh"/>, <see cref="GELU"/>,
-    /// <see cref="LayerNorm"/>, <see cref="BatchNorm1d"/>, <see cref="Dropout"/> and <see cref="Flatten"/>.</summary>
+    /// <see cref="LayerNorm"/>, <see cref="BatchNorm1d"/>, <see cref="Dropout"/>, <see cref="Flatten"/>,
+    /// <see cref="Conv2d"/>, <see cref="MaxPool2d"/>, <see cref="AvgPool2d"/>, <see cref="AdaptiveAvgPool2d"/>,
+    /// <see cref="BatchNorm2d"/>, <see cref="Dropout2d"/> and <see cref="Unflatten"/>.</summary>
     public static ModuleExporterRegistry CreateDefault() => new ModuleExporterRegistry()
         .Register(new SequentialExporter())
         .Register(new LinearExporter())
@@ -29,9 +31,14 @@ public sealed class ModuleExporterRegistry
         .Register(new LayerNormExporter())
         .Register(new BatchNorm1dExporter())
         .Register(new DropoutExporter())
-        .Register(new FlattenExporter());
-        // The CNN layers (Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm2d) register here when they land:
-        // one exporter file each; BatchNorm2d reuses BatchNorm1dExporter.Normalization.
+        .Register(new FlattenExporter())
+        .Register(new Conv2dExporter())
+        .Register(new MaxPool2dExporter())
+        .Register(new AvgPool2dExporter())
+        .Register(new AdaptiveAvgPool2dExporter())
+        .Register(new BatchNorm2dExporter())
+        .Register(new Dropout2dExporter())
+        .Register(new UnflattenExporter());
 
     /// <summary>Registers <paramref name="exporter"/> for its <see cref="IModuleExporter.ModuleType"/>, replacing any exporter registered for that type.</summary>
     /// <param name="exporter">The exporter.</param>

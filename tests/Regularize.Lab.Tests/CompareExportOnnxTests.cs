@@ -62,6 +62,41 @@ public class CompareExportOnnxTests : SyntheticDataFixture
     }
 
     [Test]
+    public void TheCnn_IsWritten_AndOnnxRuntimeGivesTheReportedTestLossAndAccuracy()
+    {
+        using var run = new TempFolder();
+        var result = LabRun.Of("compare", "--data", DataPath, "--model", "cnn", "--channels", "4,8", "--dense", "16", "--batch-size", "32",
+            "--epochs", "1", "--variants", "adamw", "--threads", "1", "--out", run.Path, "--export-onnx");
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+
+        var (_, test) = LabData.Load(DataPath);
+        int n = test.Count, features = test.SampleShape.Length;
+        var images = new float[n * features];
+        var labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = test.Get(i, images.AsSpan(i * features, features));
+        var final = File.ReadAllLines(run["compare.csv"]).Skip(1).Select(l => l.Split(',')).Last(c => c[0] == "adamw");
+
+        using var session = new InferenceSession(run["adamw.onnx"]);
+        Assert.That(session.InputMetadata["input"].Dimensions, Is.EqualTo(new[] { -1, features }));
+        Assert.That(session.OutputMetadata["output"].Dimensions, Is.EqualTo(new[] { -1, 10 }));
+        using var input = OrtValue.CreateTensorValueFromMemory(images, [n, features]);
+        using var options = new RunOptions();
+        using var outputs = session.Run(options, ["input"], [input], ["output"]);
+        var logits = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        int correct = 0;
+        double loss = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var row = logits.AsSpan(i * 10, 10).ToArray();
+            double max = row.Max();
+            loss += max + Math.Log(row.Sum(z => Math.Exp(z - max))) - row[labels[i]];
+            if (Array.IndexOf(row, row.Max()) == labels[i]) correct++;
+        }
+        Assert.That(loss / n, Is.EqualTo(double.Parse(final[5], CultureInfo.InvariantCulture)).Within(1e-3).Percent, "cnn: test loss from the ONNX file vs compare.csv");
+        Assert.That((double)correct / n, Is.EqualTo(double.Parse(final[6], CultureInfo.InvariantCulture)).Within(1e-12), "cnn: test accuracy from the ONNX file vs compare.csv");
+    }
+
+    [Test]
     public void WithoutTheOption_NoOnnxFileIsWritten()
     {
         using var run = new TempFolder();

@@ -63,7 +63,8 @@ public class ModuleExporterRegistryTests
         var registry = ModuleExporterRegistry.CreateDefault();
         Assert.That(registry.SupportedTypes.Select(t => t.Name), Is.EqualTo(new[]
         {
-            "BatchNorm1d", "Dropout", "Flatten", "GELU", "LayerNorm", "Linear", "ReLU", "Sequential", "Sigmoid", "Tanh",
+            "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "Dropout", "Dropout2d", "Flatten", "GELU", "LayerNorm",
+            "Linear", "MaxPool2d", "ReLU", "Sequential", "Sigmoid", "Tanh", "Unflatten",
         }));
         registry.Register(new ResidualExporter());
         Assert.That(registry.TryGet(typeof(Residual), out _), Is.True);

@@ -91,6 +91,7 @@ internal static class CompareCommand
         var runs = specs.Select(s => (s.Variant.Name, (double)batches * config.Epochs)).ToArray();
         var results = new TrialResult[specs.Length];
         var onnxFiles = exportOnnx ? specs.Select(s => Path.Combine(output, s.Variant.Name + ".onnx")).ToArray() : null;
+        if (exportOnnx) CheckExportable(config, train, specs[0]);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -163,6 +164,24 @@ internal static class CompareCommand
             for (int i = 0; i < specs.Length; i++) RunOne(i, threads);
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Exports the untrained model to memory before any training, so that a model <c>--export-onnx</c> cannot write
+    /// fails at once rather than after the last epoch.
+    /// </summary>
+    private static void CheckExportable(TrainingConfig config, IDataset train, TrialSpec spec)
+    {
+        var model = Trial.Build(config, train.SampleShape.Length, Trial.FashionMnistClasses(train));
+        try
+        {
+            using var memory = new MemoryStream();
+            OnnxExporter.Save(model, memory, OnnxOptions(train, spec));
+        }
+        catch (Exception e) when (e is UnsupportedModuleException or ArgumentException)
+        {
+            throw new LabException($"--export-onnx: the {config.Model} model cannot be exported: {e.Message}", e);
+        }
     }
 
     /// <summary>The export of one trained variant: its input is a flattened image normalised as the lab's data is, and the metadata says so.</summary>

@@ -124,5 +124,6 @@ internal static class Trial
         return Augmentation.Standard(1, side, side, fill: -norm.Mean / norm.Std, seed: config.Seed);
     }
 
-    private static int FashionMnistClasses(IDataset train) => train is InMemoryDataset d ? d.ClassCount : 10;
+    /// <summary>The number of classes of <paramref name="train"/>: its class count when it is in memory, else Fashion-MNIST's 10.</summary>
+    internal static int FashionMnistClasses(IDataset train) => train is InMemoryDataset d ? d.ClassCount : 10;
 }

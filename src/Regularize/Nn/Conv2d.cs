@@ -128,6 +128,10 @@ public sealed class Conv2d : Module
     /// <summary>The bias b, shape <c>[OutChannels]</c>, or null when built without one.</summary>
     public Parameter? Bias { get; }
 
+    /// <summary>The padding given by name, <c>"same"</c> or <c>"valid"</c>, or <c>null</c> when it was given as a size
+    /// (then <see cref="Padding"/> holds it; with a name, <see cref="Padding"/> is 0).</summary>
+    public string? PaddingMode => _paddingMode;
+
     /// <inheritdoc/>
     protected override string Signature =>
         $"Conv2d {InChannels}->{OutChannels}, kernel {KernelSize}" +
