@@ -1,3 +1,5 @@
+using Regularize.Tensors;
+
 namespace Regularize.Autograd;
 
 /// <summary>
@@ -6,26 +8,13 @@ namespace Regularize.Autograd;
 /// </summary>
 public static class GradMode
 {
-    [ThreadStatic]
-    private static int t_disabledDepth;
-
     /// <summary>True when operations on this thread are being recorded.</summary>
-    public static bool IsEnabled => t_disabledDepth == 0;
+    public static bool IsEnabled => GradState.IsEnabled;
 
     /// <summary>Turns recording off on this thread until the returned scope is disposed: <c>using (GradMode.NoGrad()) { ... }</c>.</summary>
     public static NoGradScope NoGrad()
     {
-        t_disabledDepth++;
-        return new NoGradScope(Environment.CurrentManagedThreadId);
-    }
-
-    internal static void Exit(int threadId)
-    {
-        if (threadId != Environment.CurrentManagedThreadId)
-        {
-            throw new InvalidOperationException("A NoGrad scope must be disposed on the thread that opened it.");
-        }
-        if (t_disabledDepth > 0) t_disabledDepth--;
+        return new NoGradScope(GradState.Enter());
     }
 
     /// <summary>A scope in which recording is off; dispose it to restore the previous mode.</summary>
@@ -38,7 +27,7 @@ public static class GradMode
         /// <summary>Ends the scope.</summary>
         public void Dispose()
         {
-            if (_threadId != 0) Exit(_threadId);
+            if (_threadId != 0) GradState.Exit(_threadId);
         }
     }
 }

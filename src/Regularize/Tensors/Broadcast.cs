@@ -1,3 +1,5 @@
+using Regularize.Tensors.Kernels;
+
 namespace Regularize.Tensors;
 
 /// <summary>
@@ -76,5 +78,61 @@ internal static class Broadcast
             lb.Add(1);
         }
         return (sizes.ToArray(), la.ToArray(), lb.ToArray());
+    }
+
+    /// <summary>
+    /// <paramref name="destination"/> = <paramref name="a"/> ⊕ <paramref name="b"/> with broadcasting, where
+    /// <paramref name="destination"/> already has the broadcast shape: picks the kernel case from the shapes.
+    /// </summary>
+    public static void Apply<TOp>(Tensor a, Tensor b, Tensor destination)
+        where TOp : struct, IBinaryOperator
+    {
+        ReadOnlySpan<float> x = a.Span, y = b.Span;
+        Span<float> d = destination.Span;
+        if (a.Shape == b.Shape)
+        {
+            TOp.Invoke(x, y, d);
+            return;
+        }
+        if (b.Length == 1 && a.Length == d.Length)
+        {
+            TOp.Invoke(x, y[0], d);
+            return;
+        }
+        if (a.Length == 1 && b.Length == d.Length)
+        {
+            TOp.Invoke(x[0], y, d);
+            return;
+        }
+
+        // A trailing-axes broadcast ([R, C] with [C], the bias add): one span-span op per row, nothing allocated.
+        if (a.Length == d.Length && IsSuffix(b.Shape, a.Shape))
+        {
+            BinaryKernel.RowsRight<TOp>(x, y, d);
+            return;
+        }
+        if (b.Length == d.Length && IsSuffix(a.Shape, b.Shape))
+        {
+            BinaryKernel.RowsLeft<TOp>(x, y, d);
+            return;
+        }
+
+        var shape = destination.Shape;
+        var (sizes, sa, sb) = Coalesce(shape, Strides(a.Shape, shape), Strides(b.Shape, shape));
+        BinaryKernel.Strided<TOp>(x, y, d, sizes, sa, sb);
+    }
+
+    /// <summary>True when <paramref name="small"/>, ignoring leading 1s, equals the trailing axes of <paramref name="large"/>.</summary>
+    public static bool IsSuffix(Shape small, Shape large)
+    {
+        int lead = 0;
+        while (lead < small.Rank && small[lead] == 1) lead++;
+        int n = small.Rank - lead;
+        if (n > large.Rank) return false;
+        for (int i = 0; i < n; i++)
+        {
+            if (small[lead + i] != large[large.Rank - n + i]) return false;
+        }
+        return true;
     }
 }

@@ -1,3 +1,5 @@
+using Regularize.Tensors.Kernels;
+
 namespace Regularize.Tensors;
 
 /// <summary>
@@ -10,28 +12,23 @@ namespace Regularize.Tensors;
 /// </remarks>
 public static class Parallelism
 {
-    private static int s_default = -1;
-
-    [ThreadStatic]
-    private static int t_override;
-
     /// <summary>The process-wide limit: -1 for all cores, or a positive thread count.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below -1.</exception>
     public static int DefaultMaxDegreeOfParallelism
     {
-        get => s_default;
-        set => s_default = Check(value);
+        get => ThreadLimit.Default;
+        set => ThreadLimit.Default = Check(value);
     }
 
     /// <summary>The limit in force on this thread: its <see cref="Limit"/> scope if one is open, else the default.</summary>
-    public static int MaxDegreeOfParallelism => t_override != 0 ? t_override : s_default;
+    public static int MaxDegreeOfParallelism => ThreadLimit.Current;
 
     /// <summary>Limits kernels started from this thread to <paramref name="maxDegreeOfParallelism"/> threads until the scope is disposed.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below -1.</exception>
     public static LimitScope Limit(int maxDegreeOfParallelism)
     {
-        int previous = t_override;
-        t_override = Check(maxDegreeOfParallelism);
+        int previous = ThreadLimit.Override;
+        ThreadLimit.Override = Check(maxDegreeOfParallelism);
         return new LimitScope(previous);
     }
 
@@ -47,6 +44,6 @@ public static class Parallelism
         internal LimitScope(int previous) => _previous = previous;
 
         /// <summary>Ends the scope.</summary>
-        public void Dispose() => t_override = _previous;
+        public void Dispose() => ThreadLimit.Override = _previous;
     }
 }

@@ -1,4 +1,3 @@
-using Regularize.Autograd;
 
 namespace Regularize.Tensors;
 

@@ -1,4 +1,3 @@
-using Regularize.Autograd;
 using Regularize.Tensors.Kernels;
 
 namespace Regularize.Tensors;

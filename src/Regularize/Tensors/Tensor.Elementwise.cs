@@ -1,5 +1,4 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using Regularize.Autograd;
 using Regularize.Tensors.Kernels;
 
 namespace Regularize.Tensors;
@@ -46,7 +45,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var y = Empty(Broadcast.ResultShape(a.Shape, b.Shape, op));
-        BinaryKernel.Run<TOp>(a, b, y);
+        Broadcast.Apply<TOp>(a, b, y);
         return y;
     }
 

@@ -1,5 +1,4 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using Regularize.Autograd;
 
 namespace Regularize.Tensors;
 

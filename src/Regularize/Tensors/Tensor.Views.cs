@@ -39,7 +39,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"Reshape {Shape} to {s}: {Length} elements cannot take a shape of {s.Length}.");
         }
         var y = ViewAs(s);
-        Autograd.Engine.Record(y, "Reshape", Autograd.Derivatives.Reshape, this);
+        Engine.Record(y, "Reshape", Derivatives.Reshape, this);
         return y;
     }
 
@@ -58,7 +58,7 @@ public sealed partial class Tensor
         dims[0] = count;
         int rowLength = Length / rows;
         var y = View(Storage, Offset + start * rowLength, new Shape(dims));
-        var node = Autograd.Engine.Record(y, "Rows", Autograd.Derivatives.Rows, this);
+        var node = Engine.Record(y, "Rows", Derivatives.Rows, this);
         if (node is not null) node.Axis = start;
         return y;
     }

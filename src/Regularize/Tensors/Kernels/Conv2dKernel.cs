@@ -39,7 +39,7 @@ internal static class Conv2dKernel
     /// <summary>Threads for work on <paramref name="items"/> independent pieces of <paramref name="multiplyAdds"/> in total.</summary>
     internal static int Threads(int items, long multiplyAdds)
     {
-        int max = Parallelism.MaxDegreeOfParallelism;
+        int max = ThreadLimit.Current;
         int threads = max == -1 ? Environment.ProcessorCount : max;
         if (multiplyAdds < Gemm.ParallelThreshold) return 1;
         return Math.Max(1, Math.Min(threads, items));
@@ -60,7 +60,7 @@ internal static class Conv2dKernel
         int cg = g.C / groups, og = outChannels / groups, k = cg * g.Taps, ohw = g.OHW;
         long work = (long)g.N * outChannels * ohw * k;
         int threads = Threads(g.N, work);
-        int gemmThreads = threads == 1 ? Parallelism.MaxDegreeOfParallelism : 1;
+        int gemmThreads = threads == 1 ? ThreadLimit.Current : 1;
         void Image(int n)
         {
             var col = Buffer(ref t_col, k * ohw);
@@ -126,7 +126,7 @@ internal static class Conv2dKernel
         int chunks = Math.Min(g.N, WeightChunks);
         long work = (long)g.N * outChannels * ohw * k * ((dx is null ? 0 : 1) + (dw is null ? 0 : 1));
         int threads = Threads(chunks, work);
-        int gemmThreads = threads == 1 ? Parallelism.MaxDegreeOfParallelism : 1;
+        int gemmThreads = threads == 1 ? ThreadLimit.Current : 1;
         void Chunk(int part)
         {
             int first = (int)((long)g.N * part / chunks), last = (int)((long)g.N * (part + 1) / chunks);

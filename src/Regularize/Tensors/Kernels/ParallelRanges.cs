@@ -1,7 +1,7 @@
 namespace Regularize.Tensors.Kernels;
 
 /// <summary>
-/// Runs independent items (planes of an image batch, channels) on up to <see cref="Parallelism.MaxDegreeOfParallelism"/>
+/// Runs independent items (planes of an image batch, channels) on up to <see cref="ThreadLimit.Current"/> (the public <c>Parallelism</c> limit)
 /// threads, as contiguous ranges. Each item is computed by one thread in full, so results never depend on the
 /// thread count.
 /// </summary>
@@ -13,7 +13,7 @@ internal static class ParallelRanges
     /// <summary>Calls <paramref name="body"/>(start, end) on ranges that cover <c>[0, count)</c> once.</summary>
     public static void Run(int count, long work, Action<int, int> body)
     {
-        int max = Parallelism.MaxDegreeOfParallelism;
+        int max = ThreadLimit.Current;
         int threads = Math.Min(count, max == -1 ? Environment.ProcessorCount : max);
         if (threads <= 1 || work < Threshold)
         {

@@ -1,6 +1,5 @@
-using Regularize.Tensors;
 
-namespace Regularize.Autograd;
+namespace Regularize.Tensors;
 
 /// <summary>
 /// One recorded operation: the rule that differentiates it, its inputs, and what the rule needs from the forward pass.

@@ -1,6 +1,5 @@
-using Regularize.Tensors;
 
-namespace Regularize.Autograd;
+namespace Regularize.Tensors;
 
 /// <summary>Records operations and runs the reverse pass.</summary>
 internal static class Engine
@@ -11,7 +10,7 @@ internal static class Engine
     /// </summary>
     public static Node? Record(Tensor output, string op, BackwardRule rule, params Tensor[] inputs)
     {
-        if (!GradMode.IsEnabled) return null;
+        if (!GradState.IsEnabled) return null;
         bool any = false;
         foreach (var t in inputs) any |= t.RequiresGrad;
         if (!any) return null;
@@ -22,7 +21,7 @@ internal static class Engine
 
     public static Node? Record(Tensor output, string op, BackwardRule rule, Tensor input)
     {
-        if (!GradMode.IsEnabled || !input.RequiresGrad) return null;
+        if (!GradState.IsEnabled || !input.RequiresGrad) return null;
         var node = new Node(op, rule, [input], output.Shape);
         output.SetGradFn(node);
         return node;
@@ -41,7 +40,8 @@ internal static class Engine
         }
         var order = TopologicalOrder(root.GradFn);
         root.GradFn.PendingGrad = seed;
-        using (GradMode.NoGrad())
+        int noGrad = GradState.Enter();
+        try
         {
             // Reverse topological order: every node runs after all the nodes that consume its output.
             for (int i = order.Count - 1; i >= 0; i--)
@@ -51,6 +51,10 @@ internal static class Engine
                 node.PendingGrad = null;
                 if (g is not null) node.Rule(node, g);
             }
+        }
+        finally
+        {
+            GradState.Exit(noGrad);
         }
         if (!retainGraph)
         {

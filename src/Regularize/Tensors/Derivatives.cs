@@ -1,8 +1,7 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using Regularize.Tensors;
 using Regularize.Tensors.Kernels;
 
-namespace Regularize.Autograd;
+namespace Regularize.Tensors;
 
 /// <summary>
 /// Every derivative rule, one per primitive, in one place. A rule receives g = dL/dy for the op's output y and
@@ -322,7 +321,7 @@ internal static class Derivatives
         var dims = shape.ToArray();
         foreach (int a in axes) dims[a] = 1;
         var dx = Tensor.ZerosTemp(shape);
-        BinaryKernel.Run<AddOperator>(dx, g.ViewAs(new Shape(dims)), dx);
+        Broadcast.Apply<AddOperator>(dx, g.ViewAs(new Shape(dims)), dx);
         if (scale != 1f) TensorPrimitives.Multiply(dx.Span, scale, dx.Span);
         return dx;
     }
@@ -549,7 +548,7 @@ internal static class Derivatives
     /// </summary>
     private static bool IsRowBroadcast(Shape shape, Shape result)
     {
-        if (!BinaryKernel.IsSuffix(shape, result)) return false;
+        if (!Broadcast.IsSuffix(shape, result)) return false;
         int trailing = shape.Rank;
         while (trailing > 0 && shape[shape.Rank - trailing] == 1) trailing--;
         int repeated = 0;
@@ -576,7 +575,7 @@ internal static class Derivatives
     {
         if (x.Shape == shape) return x;
         var y = Tensor.ZerosTemp(shape);
-        BinaryKernel.Run<AddOperator>(y, x, y);
+        Broadcast.Apply<AddOperator>(y, x, y);
         return y;
     }
 
@@ -587,7 +586,7 @@ internal static class Derivatives
         dims[axis] = 1;
         var gk = g.ViewAs(new Shape(dims));
         var dx = Tensor.ZerosTemp(shape);
-        BinaryKernel.Run<AddOperator>(dx, gk, dx);
+        Broadcast.Apply<AddOperator>(dx, gk, dx);
         if (scale != 1f) TensorPrimitives.Multiply(dx.Span, scale, dx.Span);
         return dx;
     }
