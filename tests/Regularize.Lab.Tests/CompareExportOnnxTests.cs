@@ -9,8 +9,8 @@ namespace Regularize.Lab.Tests;
 public class CompareExportOnnxTests : SyntheticDataFixture
 {
     private string[] Tiny(string output, params string[] extra) =>
-        ["compare", "--data", DataPath, "--hidden", "16", "--batch-size", "32", "--epochs", "2", "--variants", "sgd-l2,adamw", "--threads", "1",
-         "--out", output, .. extra];
+        ["compare", "--data", DataPath, "--hidden", "16", "--batch-size", "32", "--epochs", "2", "--variant", "sgd-l2,adamw", "--threads", "1",
+         "--output", output, .. extra];
 
     [Test]
     public void EachTrainedVariant_IsWritten_AndOnnxRuntimeGivesTheReportedTestLossAndAccuracy()

@@ -1,3 +1,5 @@
+using Regularize.Lab.Cli;
+
 namespace Regularize.Lab.Tests;
 
 /// <summary>What every command does with bad input: one line on stderr and a non-zero exit.</summary>
@@ -10,7 +12,7 @@ public class LabAppTests : SyntheticDataFixture
     [TestCase("compare", "--hidden", "abc")]
     [TestCase("compare", "--hidden", "16,-3")]
     [TestCase("compare", "--batch-size", "0")]
-    [TestCase("compare", "--variants", "sgd-l2,rmsprop")]
+    [TestCase("compare", "--variant", "sgd-l2,rmsprop")]
     [TestCase("compare", "--lr", "-1")]
     [TestCase("compare", "--threads", "0")]
     [TestCase("compare", "--lr", "Infinity")]
@@ -21,13 +23,15 @@ public class LabAppTests : SyntheticDataFixture
     [TestCase("sweep", "--shard", "3/3")]
     [TestCase("sweep", "--shard", "a/b")]
     [TestCase("sweep", "--lrs", "1e-3,x")]
-    [TestCase("sweep", "--optimizer", "lion")]
+    [TestCase("sweep", "--variant", "lion")]
     [TestCase("lr-find", "--start", "1", "--end", "0.1")]
-    public void BadOptionsGiveOneLineAndANonZeroExit(params string[] args)
+    [TestCase("batch-size", "--variant", "lion")]
+    [TestCase("compare", "--model", "rnn")]
+    public void BadOptionsGiveOneLineAndExit2(params string[] args)
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny([.. args, "--out", temp.Path]));
-        Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
+        var run = LabRun.Of(Tiny([.. args, "--output", temp.Path]));
+        Assert.That(run.ExitCode, Is.EqualTo(LabApp.UsageError), run.ToString());
         Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.StartWith("regularize: "));
         Assert.That(run.Error.TrimEnd(), Does.Not.EndWith(".."));
@@ -37,7 +41,7 @@ public class LabAppTests : SyntheticDataFixture
     public void AMissingDataFolderGivesOneLine()
     {
         var run = LabRun.Of("compare", "--data", Path.Combine(DataPath, "nope"), "--epochs", "1");
-        Assert.That(run.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(run.ExitCode, Is.EqualTo(LabApp.Failure), "a runtime failure, not a usage error");
         Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.Contain("does not exist"));
     }
@@ -49,12 +53,12 @@ public class LabAppTests : SyntheticDataFixture
         SyntheticIdx.Write(broken.Path);
         string images = broken["train-images-idx3-ubyte"];
         File.WriteAllBytes(images, File.ReadAllBytes(images)[..100]); // truncated
-        var truncated = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--out", broken["out"]);
+        var truncated = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--output", broken["out"]);
         Assert.That(truncated.ExitCode, Is.Not.EqualTo(0));
         Assert.That(truncated.ErrorLines, Has.Length.EqualTo(1), truncated.ToString());
 
         File.Delete(images);
-        var missing = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--out", broken["out"]);
+        var missing = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--output", broken["out"]);
         Assert.That(missing.ExitCode, Is.Not.EqualTo(0));
         Assert.That(missing.ErrorLines, Has.Length.EqualTo(1), missing.ToString());
         Assert.That(missing.Error, Does.Contain("train-images-idx3-ubyte"));
