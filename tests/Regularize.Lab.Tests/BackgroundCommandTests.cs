@@ -13,7 +13,7 @@ public class BackgroundCommandTests : SyntheticDataFixture
     {
         using var temp = new TempFolder();
         var run = LabRun.Of("background", "--data", DataPath, "--count", "40", "--height", "32", "--width", "48", "--items", "2",
-            "--threads", "1", "--out", temp.Path);
+            "--threads", "1", "--output", temp.Path);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         var rows = File.ReadAllLines(temp["background.csv"]).Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0]);
         Assert.That(rows.Keys, Is.EquivalentTo(new[] { "robust PCA", "PCA rank 2", "per-pixel median" }));
@@ -33,7 +33,7 @@ public class BackgroundCommandTests : SyntheticDataFixture
         using var frames = new TempFolder();
         for (int t = 0; t < 10; t++) WriteFrame(Path.Combine(frames.Path, $"frame{t:D2}.png"), 12, 24, square: 2 * t);
         using var temp = new TempFolder();
-        var run = LabRun.Of("background", "--frames", frames.Path, "--threads", "1", "--out", temp.Path);
+        var run = LabRun.Of("background", "--frames", frames.Path, "--threads", "1", "--output", temp.Path);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.Output, Does.Contain("10 frames of 12×24").And.Contain("no truth"));
         using var strip = SKBitmap.Decode(temp["frames.png"]);

@@ -21,7 +21,7 @@ public class BatchSizeCommandTests : SyntheticDataFixture
     public void WritesTheTableCsvJsonAndPlots()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("batch-size", "--batch-sizes", "64,16", "--out", temp.Path));
+        var run = LabRun.Of(Tiny("batch-size", "--batch-sizes", "64,16", "--output", temp.Path));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         foreach (string name in new[] { "loss", "accuracy", "weight-norm", "accuracy-throughput" })
         {
@@ -74,7 +74,7 @@ public class BatchSizeCommandTests : SyntheticDataFixture
         int[] sizes = [16, 128, 240];
         using var temp = new TempFolder();
         var run = LabRun.Of(Tiny("batch-size", "--batch-sizes", "240,16,128", "--lr", "2e-3", "--weight-decay", "0.3",
-            "--lr-scaling", lrScaling, "--decay-rule", decayRule, "--out", temp.Path));
+            "--lr-scaling", lrScaling, "--decay-rule", decayRule, "--output", temp.Path));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
 
         double ExpectedLr(int b) => lrScaling switch
@@ -148,9 +148,9 @@ public class BatchSizeCommandTests : SyntheticDataFixture
         using var b = new TempFolder();
         using var c = new TempFolder();
         string[] options = ["batch-size", "--batch-sizes", "16,64", "--decay-rule", "normalized", "--weight-decay", "1"];
-        Assert.That(LabRun.Of(Tiny([.. options, "--out", a.Path, "--seed", "7"])).ExitCode, Is.EqualTo(0));
-        Assert.That(LabRun.Of(Tiny([.. options, "--out", b.Path, "--seed", "7"])).ExitCode, Is.EqualTo(0));
-        Assert.That(LabRun.Of(Tiny([.. options, "--out", c.Path, "--seed", "8"])).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny([.. options, "--output", a.Path, "--seed", "7"])).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny([.. options, "--output", b.Path, "--seed", "7"])).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny([.. options, "--output", c.Path, "--seed", "8"])).ExitCode, Is.EqualTo(0));
         Assert.That(WithoutSeconds(a["batch-size.csv"]), Has.Length.EqualTo(1 + 2 * 2));
         Assert.That(WithoutSeconds(b["batch-size.csv"]), Is.EqualTo(WithoutSeconds(a["batch-size.csv"])));
         Assert.That(WithoutSeconds(c["batch-size.csv"]), Is.Not.EqualTo(WithoutSeconds(a["batch-size.csv"])), "another seed, other numbers");
@@ -169,7 +169,7 @@ public class BatchSizeCommandTests : SyntheticDataFixture
     public void BadOptionsGiveOneLineAndANonZeroExit(string says, params string[] args)
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny(["batch-size", .. args, "--out", temp.Path]));
+        var run = LabRun.Of(Tiny(["batch-size", .. args, "--output", temp.Path]));
         Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
         Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.StartWith("regularize: "));

@@ -38,7 +38,7 @@ public class CnnModelTests : SyntheticDataFixture
     {
         using var a = new TempFolder();
         using var b = new TempFolder();
-        var run = LabRun.Of(Tiny("compare", "--epochs", "2", "--variants", "adamw,sgdw", "--out", a.Path, "--threads", "1"));
+        var run = LabRun.Of(Tiny("compare", "--epochs", "2", "--variant", "adamw,sgdw", "--output", a.Path, "--threads", "1"));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.Output, Does.Contain("CNN conv"));
         var rows = File.ReadAllLines(a["compare.csv"]);
@@ -46,7 +46,7 @@ public class CnnModelTests : SyntheticDataFixture
         double accuracy = double.Parse(rows[2].Split(',')[6], CultureInfo.InvariantCulture);
         Assert.That(accuracy, Is.InRange(0.0, 1.0));
         Assert.That(File.ReadAllText(a["compare.json"]), Does.Contain("\"model\": \"cnn\""));
-        var again = LabRun.Of(Tiny("compare", "--epochs", "2", "--variants", "adamw,sgdw", "--out", b.Path));
+        var again = LabRun.Of(Tiny("compare", "--epochs", "2", "--variant", "adamw,sgdw", "--output", b.Path));
         Assert.That(again.ExitCode, Is.EqualTo(0), again.ToString());
         Assert.That(WithoutSeconds(b["compare.csv"]), Is.EqualTo(WithoutSeconds(a["compare.csv"])), "1 thread and all cores give the same numbers");
     }
@@ -55,11 +55,11 @@ public class CnnModelTests : SyntheticDataFixture
     public void Sweep_and_batch_size_take_the_cnn()
     {
         using var sweep = new TempFolder();
-        var run = LabRun.Of(Tiny("sweep", "--optimizer", "adamw", "--lrs", "1e-3", "--weight-decays", "0,0.1", "--epochs", "1", "--out", sweep.Path));
+        var run = LabRun.Of(Tiny("sweep", "--variant", "adamw", "--lrs", "1e-3", "--weight-decays", "0,0.1", "--epochs", "1", "--output", sweep.Path));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(File.ReadAllLines(sweep["sweep.csv"]), Has.Length.EqualTo(1 + 2));
         using var sizes = new TempFolder();
-        run = LabRun.Of(Cnn("batch-size", "--batch-sizes", "64,16", "--epochs", "1", "--out", sizes.Path));
+        run = LabRun.Of(Cnn("batch-size", "--batch-sizes", "64,16", "--epochs", "1", "--output", sizes.Path));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.Output, Does.Contain("CNN conv"));
     }
@@ -69,15 +69,15 @@ public class CnnModelTests : SyntheticDataFixture
     {
         using var plain = new TempFolder();
         using var augmented = new TempFolder();
-        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "1", "--variants", "adamw", "--out", plain.Path)).ExitCode, Is.EqualTo(0));
-        var run = LabRun.Of([.. Tiny("compare", "--epochs", "1", "--variants", "adamw", "--out", augmented.Path), "--augment"]);
+        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "1", "--variant", "adamw", "--output", plain.Path)).ExitCode, Is.EqualTo(0));
+        var run = LabRun.Of([.. Tiny("compare", "--epochs", "1", "--variant", "adamw", "--output", augmented.Path), "--augment"]);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.Output, Does.Contain("augmented"));
         Assert.That(WithoutSeconds(augmented["compare.csv"]), Is.Not.EqualTo(WithoutSeconds(plain["compare.csv"])), "other training inputs, other numbers");
         Assert.That(File.ReadAllText(augmented["compare.json"]), Does.Contain("\"augment\": true"));
         // The same flags give the same numbers: the transforms are seeded.
         using var again = new TempFolder();
-        Assert.That(LabRun.Of([.. Tiny("compare", "--epochs", "1", "--variants", "adamw", "--out", again.Path), "--augment"]).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of([.. Tiny("compare", "--epochs", "1", "--variant", "adamw", "--output", again.Path), "--augment"]).ExitCode, Is.EqualTo(0));
         Assert.That(WithoutSeconds(again["compare.csv"]), Is.EqualTo(WithoutSeconds(augmented["compare.csv"])));
     }
 

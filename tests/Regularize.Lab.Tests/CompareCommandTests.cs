@@ -11,7 +11,7 @@ public class CompareCommandTests : SyntheticDataFixture
     public void CompareWritesTablesCsvJsonAndPlots()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("compare", "--epochs", "2", "--out", temp.Path, "--threads", "1"));
+        var run = LabRun.Of(Tiny("compare", "--epochs", "2", "--output", temp.Path, "--threads", "1"));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         foreach (string name in new[] { "loss", "accuracy", "weight-norm", "learning-rate", "weight-decay" })
         {
@@ -32,14 +32,14 @@ public class CompareCommandTests : SyntheticDataFixture
         using var a = new TempFolder();
         using var b = new TempFolder();
         using var c = new TempFolder();
-        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--out", a.Path, "--seed", "7")).ExitCode, Is.EqualTo(0));
-        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--out", b.Path, "--seed", "7")).ExitCode, Is.EqualTo(0));
-        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--out", c.Path, "--seed", "7", "--parallel")).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--output", a.Path, "--seed", "7")).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--output", b.Path, "--seed", "7")).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--output", c.Path, "--seed", "7", "--parallel")).ExitCode, Is.EqualTo(0));
         Assert.That(WithoutSeconds(b["compare.csv"]), Is.EqualTo(WithoutSeconds(a["compare.csv"])));
         Assert.That(WithoutSeconds(c["compare.csv"]), Is.EqualTo(WithoutSeconds(a["compare.csv"])), "--parallel gives the same numbers");
 
         using var d = new TempFolder();
-        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--out", d.Path, "--seed", "8")).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny("compare", "--epochs", "2", "--output", d.Path, "--seed", "8")).ExitCode, Is.EqualTo(0));
         Assert.That(WithoutSeconds(d["compare.csv"]), Is.Not.EqualTo(WithoutSeconds(a["compare.csv"])), "another seed, other numbers");
     }
 
@@ -48,7 +48,7 @@ public class CompareCommandTests : SyntheticDataFixture
     {
         using var temp = new TempFolder();
         var run = LabRun.Of("compare", "--data", DataPath, "--hidden", "16", "--batch-size", "2147483647", "--epochs", "2",
-            "--variants", "sgdw", "--out", temp.Path, "--threads", "1");
+            "--variant", "sgdw", "--output", temp.Path, "--threads", "1");
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         var rows = File.ReadAllLines(temp["compare.csv"]).Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.That(rows.Select(r => r[2]), Is.EqualTo(new[] { "1", "2" }), "one batch of all 240 examples per epoch: steps 1 and 2");
@@ -58,7 +58,7 @@ public class CompareCommandTests : SyntheticDataFixture
     public void CoupledAndDecoupledDecayEndWithDifferentWeights()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("compare", "--epochs", "1", "--out", temp.Path, "--variants", "sgd-l2,sgdw", "--weight-decay", "0.05"));
+        var run = LabRun.Of(Tiny("compare", "--epochs", "1", "--output", temp.Path, "--variant", "sgd-l2,sgdw", "--weight-decay", "0.05"));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         var rows = File.ReadAllLines(temp["compare.csv"]).Skip(1).Select(l => l.Split(',')).ToArray();
         double coupled = double.Parse(rows[0][8], System.Globalization.CultureInfo.InvariantCulture);
@@ -70,7 +70,7 @@ public class CompareCommandTests : SyntheticDataFixture
     public void ProximalL1LeavesExactZerosWhereL2LeavesNone()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("compare", "--epochs", "2", "--out", temp.Path, "--variants", "sgd-l2,sgd-l1", "--weight-decay", "0.05"));
+        var run = LabRun.Of(Tiny("compare", "--epochs", "2", "--output", temp.Path, "--variant", "sgd-l2,sgd-l1", "--weight-decay", "0.05"));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.Output, Does.Contain("zeros").And.Contain("λ₁ 0.05"));
         var variants = JsonNode.Parse(File.ReadAllText(temp["compare.json"]))!["variants"]!.AsArray();
@@ -86,7 +86,7 @@ public class CompareCommandTests : SyntheticDataFixture
     public void EachLayerCanHaveItsOwnDecay()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("compare", "--epochs", "1", "--out", temp.Path, "--variants", "adamw,adamw-layers", "--weight-decay", "0.2"));
+        var run = LabRun.Of(Tiny("compare", "--epochs", "1", "--output", temp.Path, "--variant", "adamw,adamw-layers", "--weight-decay", "0.2"));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         var variants = JsonNode.Parse(File.ReadAllText(temp["compare.json"]))!["variants"]!.AsArray();
         double[] Lambdas(int v) => variants[v]!["layers"]!.AsArray().Select(l => (double)l!["weightDecay"]!).ToArray();
@@ -101,7 +101,7 @@ public class CompareCommandTests : SyntheticDataFixture
     public void DecayScalingByTheScheduleRuns()
     {
         using var temp = new TempFolder();
-        var compare = LabRun.Of(Tiny("compare", "--variants", "sgdw,adamw", "--decay-scaling", "schedule", "--epochs", "1", "--out", temp["c"]));
+        var compare = LabRun.Of(Tiny("compare", "--variant", "sgdw,adamw", "--decay-scaling", "schedule", "--epochs", "1", "--output", temp["c"]));
         Assert.That(compare.ExitCode, Is.EqualTo(0), compare.ToString());
         Assert.That(File.ReadAllText(temp["c/compare.json"]), Does.Contain("ηₜ·λ"));
     }

@@ -9,8 +9,8 @@ namespace Regularize.Lab.Tests;
 public class CompareExportOnnxTests : SyntheticDataFixture
 {
     private string[] Tiny(string output, params string[] extra) =>
-        ["compare", "--data", DataPath, "--hidden", "16", "--batch-size", "32", "--epochs", "2", "--variants", "sgd-l2,adamw", "--threads", "1",
-         "--out", output, .. extra];
+        ["compare", "--data", DataPath, "--hidden", "16", "--batch-size", "32", "--epochs", "2", "--variant", "sgd-l2,adamw", "--threads", "1",
+         "--output", output, .. extra];
 
     [Test]
     public void EachTrainedVariant_IsWritten_AndOnnxRuntimeGivesTheReportedTestLossAndAccuracy()
@@ -66,7 +66,7 @@ public class CompareExportOnnxTests : SyntheticDataFixture
     {
         using var run = new TempFolder();
         var result = LabRun.Of("compare", "--data", DataPath, "--model", "cnn", "--channels", "4,8", "--dense", "16", "--batch-size", "32",
-            "--epochs", "1", "--variants", "adamw", "--threads", "1", "--out", run.Path, "--export-onnx");
+            "--epochs", "1", "--variant", "adamw", "--threads", "1", "--output", run.Path, "--export-onnx");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
 
         var (_, test) = LabData.Load(DataPath);

@@ -17,7 +17,7 @@ public class CompareResumeTests : SyntheticDataFixture
     {
         var defaults = new Dictionary<string, string>
         {
-            ["--data"] = DataPath, ["--hidden"] = "16", ["--batch-size"] = "32", ["--epochs"] = "3", ["--variants"] = Variants, ["--threads"] = "1",
+            ["--data"] = DataPath, ["--hidden"] = "16", ["--batch-size"] = "32", ["--epochs"] = "3", ["--variant"] = Variants, ["--threads"] = "1",
         };
         return [.. args, .. defaults.Where(d => !args.Contains(d.Key)).SelectMany(d => new[] { d.Key, d.Value })];
     }
@@ -29,11 +29,11 @@ public class CompareResumeTests : SyntheticDataFixture
     {
         using var straight = new TempFolder();
         using var resumed = new TempFolder();
-        var whole = LabRun.Of(Tiny("compare", "--out", straight.Path));
+        var whole = LabRun.Of(Tiny("compare", "--output", straight.Path));
         Assert.That(whole.ExitCode, Is.EqualTo(0), whole.ToString());
 
         // Stop while sgdw is in its third epoch: sgd-l2 has finished, sgdw has two epochs saved, adamw none.
-        var stopped = LabRun.InterruptedAt("sgdw     epoch 2/3:", Tiny("compare", "--out", resumed.Path));
+        var stopped = LabRun.InterruptedAt("sgdw     epoch 2/3:", Tiny("compare", "--output", resumed.Path));
         Assert.That(stopped.ExitCode, Is.EqualTo(130), stopped.ToString());
         Assert.That(stopped.ErrorLines, Has.Length.EqualTo(1), stopped.ToString());
         Assert.That(stopped.Error, Does.Contain("--resume"));
@@ -41,7 +41,7 @@ public class CompareResumeTests : SyntheticDataFixture
         Assert.That(File.Exists(Checkpoint(resumed, "adamw")), Is.False);
         Assert.That(CheckpointData.Read(Checkpoint(resumed, "sgdw")).Progress.Epoch, Is.EqualTo(2));
 
-        var rest = LabRun.Of(Tiny("compare", "--out", resumed.Path, "--resume"));
+        var rest = LabRun.Of(Tiny("compare", "--output", resumed.Path, "--resume"));
         Assert.That(rest.ExitCode, Is.EqualTo(0), rest.ToString());
         Assert.That(rest.Output, Does.Contain("sgd-l2   finished"));
         Assert.That(rest.Output, Does.Contain("sgdw     resuming after epoch 2/3"));
@@ -65,11 +65,11 @@ public class CompareResumeTests : SyntheticDataFixture
     public void ResumingAFinishedRunRewritesItsResultsWithoutTraining()
     {
         using var run = new TempFolder();
-        Assert.That(LabRun.Of(Tiny("compare", "--out", run.Path)).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny("compare", "--output", run.Path)).ExitCode, Is.EqualTo(0));
         string csv = File.ReadAllText(run["compare.csv"]);
         File.Delete(run["compare.csv"]);
         File.Delete(run["loss.png"]);
-        var again = LabRun.Of(Tiny("compare", "--out", run.Path, "--resume"));
+        var again = LabRun.Of(Tiny("compare", "--output", run.Path, "--resume"));
         Assert.That(again.ExitCode, Is.EqualTo(0), again.ToString());
         Assert.That(again.Output, Does.Not.Contain("epoch 1/3:"));
         Assert.That(File.ReadAllText(run["compare.csv"]), Is.EqualTo(csv), "times included: they are read back from the checkpoints");
@@ -84,11 +84,11 @@ public class CompareResumeTests : SyntheticDataFixture
     public void ACheckpointOfOtherSettingsIsRefusedNamingTheOption(string option, string value, string saved)
     {
         using var run = new TempFolder();
-        var first = LabRun.InterruptedAt("sgd-l2   epoch 1/3:", Tiny("compare", "--out", run.Path));
+        var first = LabRun.InterruptedAt("sgd-l2   epoch 1/3:", Tiny("compare", "--output", run.Path));
         Assert.That(first.ExitCode, Is.EqualTo(130), first.ToString());
         byte[] before = File.ReadAllBytes(Checkpoint(run, "sgd-l2"));
 
-        var other = LabRun.Of(Tiny("compare", "--out", run.Path, "--resume", option, value));
+        var other = LabRun.Of(Tiny("compare", "--output", run.Path, "--resume", option, value));
         Assert.That(other.ExitCode, Is.EqualTo(1), other.ToString());
         Assert.That(other.ErrorLines, Has.Length.EqualTo(1), other.ToString());
         Assert.That(other.Error, Does.Contain(Checkpoint(run, "sgd-l2")).And.Contain(saved).And.Contain($"{option} {value}"));
@@ -99,11 +99,11 @@ public class CompareResumeTests : SyntheticDataFixture
     public void ADamagedCheckpointIsRefusedInOneLineNamingTheFile()
     {
         using var run = new TempFolder();
-        Assert.That(LabRun.InterruptedAt("sgd-l2   epoch 1/3:", Tiny("compare", "--out", run.Path)).ExitCode, Is.EqualTo(130));
+        Assert.That(LabRun.InterruptedAt("sgd-l2   epoch 1/3:", Tiny("compare", "--output", run.Path)).ExitCode, Is.EqualTo(130));
         string path = Checkpoint(run, "sgd-l2");
         byte[] bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-        var damaged = LabRun.Of(Tiny("compare", "--out", run.Path, "--resume"));
+        var damaged = LabRun.Of(Tiny("compare", "--output", run.Path, "--resume"));
         Assert.That(damaged.ExitCode, Is.EqualTo(1), damaged.ToString());
         Assert.That(damaged.ErrorLines, Has.Length.EqualTo(1), damaged.ToString());
         Assert.That(damaged.Error, Does.Contain("cannot resume from " + path));
@@ -111,12 +111,12 @@ public class CompareResumeTests : SyntheticDataFixture
         // A plain weights file in its place is not a lab checkpoint.
         var weights = new Dictionary<string, Regularize.Tensors.Tensor> { ["w"] = Regularize.Tensors.Tensor.Zeros(2) };
         SafeTensors.Write(path, weights);
-        var plain = LabRun.Of(Tiny("compare", "--out", run.Path, "--resume"));
+        var plain = LabRun.Of(Tiny("compare", "--output", run.Path, "--resume"));
         Assert.That(plain.ExitCode, Is.EqualTo(1), plain.ToString());
         Assert.That(plain.Error, Does.Contain("not a Regularize training checkpoint"));
 
         // Without --resume the damaged file is simply replaced.
-        var fresh = LabRun.Of(Tiny("compare", "--out", run.Path));
+        var fresh = LabRun.Of(Tiny("compare", "--output", run.Path));
         Assert.That(fresh.ExitCode, Is.EqualTo(0), fresh.ToString());
         Assert.That(CheckpointData.Read(path).Progress.Epoch, Is.EqualTo(3));
     }
@@ -125,7 +125,7 @@ public class CompareResumeTests : SyntheticDataFixture
     public void TheTrialRecordSitsInThePlainSafetensorsMetadata()
     {
         using var run = new TempFolder();
-        Assert.That(LabRun.Of(Tiny("compare", "--out", run.Path, "--variants", "adamw")).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny("compare", "--output", run.Path, "--variant", "adamw")).ExitCode, Is.EqualTo(0));
         var file = SafeTensors.Read(Checkpoint(run, "adamw"));
         Assert.That(file.Metadata.Keys, Is.EquivalentTo(new[] { CheckpointData.MetadataKey, TrialCheckpoint.MetadataKey }));
         var record = System.Text.Json.JsonDocument.Parse(file.Metadata[TrialCheckpoint.MetadataKey]).RootElement;

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Regularize.Lab.Cli;
+
 namespace Regularize.Lab.Tests;
 
 /// <summary>What every command does with bad input: one line on stderr and a non-zero exit.</summary>
@@ -11,26 +13,26 @@ public class LabAppTests : SyntheticDataFixture
     public void AnOptimizerOutsideTheDefaultSetRunsByNameInEveryCommand()
     {
         using var temp = new TempFolder();
-        var compare = LabRun.Of(Tiny("compare", "--variants", "lion,lamb", "--epochs", "1", "--out", temp["c"]));
+        var compare = LabRun.Of(Tiny("compare", "--variant", "lion,lamb", "--epochs", "1", "--output", temp["c"]));
         Assert.That(compare.ExitCode, Is.EqualTo(0), compare.ToString());
         var rows = File.ReadAllLines(temp["c/compare.csv"]).Skip(1).Select(l => l.Split(',')[0]).ToArray();
         Assert.That(rows, Is.EqualTo(new[] { "lion", "lamb" }));
         var variants = JsonNode.Parse(File.ReadAllText(temp["c/compare.json"]))!.ToJsonString();
         Assert.That(variants, Does.Contain("Lion").And.Contain("LAMB"));
-        var sweep = LabRun.Of(Tiny("sweep", "--optimizer", "lion", "--lrs", "1e-4", "--epochs", "1", "--out", temp["s"]));
+        var sweep = LabRun.Of(Tiny("sweep", "--variant", "lion", "--lrs", "1e-4", "--epochs", "1", "--output", temp["s"]));
         Assert.That(sweep.ExitCode, Is.EqualTo(0), sweep.ToString());
         Assert.That(File.ReadAllLines(temp["s/sweep.csv"]), Has.Length.EqualTo(1 + 5), "lion's lr-scaled default λ grid has five values");
-        var find = LabRun.Of(Tiny("lr-find", "--optimizer", "lamb", "--steps", "20", "--start", "1e-4", "--end", "1", "--out", temp["f"]));
+        var find = LabRun.Of(Tiny("lr-find", "--variant", "lamb", "--steps", "20", "--start", "1e-4", "--end", "1", "--output", temp["f"]));
         Assert.That(find.ExitCode, Is.EqualTo(0), find.ToString());
     }
 
-    [TestCase("compare", "--variants", "adamw,nosuch")]
-    [TestCase("sweep", "--optimizer", "nosuch")]
-    [TestCase("lr-find", "--optimizer", "nosuch")]
+    [TestCase("compare", "--variant", "adamw,nosuch")]
+    [TestCase("sweep", "--variant", "nosuch")]
+    [TestCase("lr-find", "--variant", "nosuch")]
     public void AnUnknownOptimizerNameListsEveryChoice(params string[] args)
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny([.. args, "--epochs", "1", "--out", temp.Path]));
+        var run = LabRun.Of(Tiny([.. args, "--epochs", "1", "--output", temp.Path]));
         Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
         Assert.That(run.Error, Does.Contain("nosuch"), run.ToString());
         foreach (var name in Experiments.Variant.Names) Assert.That(run.Error, Does.Contain(name), run.ToString());
@@ -41,7 +43,7 @@ public class LabAppTests : SyntheticDataFixture
     [TestCase("compare", "--hidden", "abc")]
     [TestCase("compare", "--hidden", "16,-3")]
     [TestCase("compare", "--batch-size", "0")]
-    [TestCase("compare", "--variants", "sgd-l2,nosuch")]
+    [TestCase("compare", "--variant", "sgd-l2,nosuch")]
     [TestCase("compare", "--lr", "-1")]
     [TestCase("compare", "--threads", "0")]
     [TestCase("compare", "--lr", "Infinity")]
@@ -52,13 +54,15 @@ public class LabAppTests : SyntheticDataFixture
     [TestCase("sweep", "--shard", "3/3")]
     [TestCase("sweep", "--shard", "a/b")]
     [TestCase("sweep", "--lrs", "1e-3,x")]
-    [TestCase("sweep", "--optimizer", "nosuch")]
+    [TestCase("sweep", "--variant", "nosuch")]
     [TestCase("lr-find", "--start", "1", "--end", "0.1")]
-    public void BadOptionsGiveOneLineAndANonZeroExit(params string[] args)
+    [TestCase("batch-size", "--variant", "nosuch")]
+    [TestCase("compare", "--model", "rnn")]
+    public void BadOptionsGiveOneLineAndExit2(params string[] args)
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny([.. args, "--out", temp.Path]));
-        Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
+        var run = LabRun.Of(Tiny([.. args, "--output", temp.Path]));
+        Assert.That(run.ExitCode, Is.EqualTo(LabApp.UsageError), run.ToString());
         Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.StartWith("regularize: "));
         Assert.That(run.Error.TrimEnd(), Does.Not.EndWith(".."));
@@ -68,7 +72,7 @@ public class LabAppTests : SyntheticDataFixture
     public void AMissingDataFolderGivesOneLine()
     {
         var run = LabRun.Of("compare", "--data", Path.Combine(DataPath, "nope"), "--epochs", "1");
-        Assert.That(run.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(run.ExitCode, Is.EqualTo(LabApp.Failure), "a runtime failure, not a usage error");
         Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.Contain("does not exist"));
     }
@@ -80,12 +84,12 @@ public class LabAppTests : SyntheticDataFixture
         SyntheticIdx.Write(broken.Path);
         string images = broken["train-images-idx3-ubyte"];
         File.WriteAllBytes(images, File.ReadAllBytes(images)[..100]); // truncated
-        var truncated = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--out", broken["out"]);
+        var truncated = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--output", broken["out"]);
         Assert.That(truncated.ExitCode, Is.Not.EqualTo(0));
         Assert.That(truncated.ErrorLines, Has.Length.EqualTo(1), truncated.ToString());
 
         File.Delete(images);
-        var missing = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--out", broken["out"]);
+        var missing = LabRun.Of("compare", "--data", broken.Path, "--epochs", "1", "--output", broken["out"]);
         Assert.That(missing.ExitCode, Is.Not.EqualTo(0));
         Assert.That(missing.ErrorLines, Has.Length.EqualTo(1), missing.ToString());
         Assert.That(missing.Error, Does.Contain("train-images-idx3-ubyte"));

@@ -10,7 +10,7 @@ public class LrFindCommandTests : SyntheticDataFixture
     public void LrFindWritesCurveAndSuggestion()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("lr-find", "--steps", "60", "--start", "1e-5", "--end", "10", "--out", temp.Path));
+        var run = LabRun.Of(Tiny("lr-find", "--steps", "60", "--start", "1e-5", "--end", "10", "--output", temp.Path));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.Output, Does.Contain("suggested learning rate"));
         Assert.That(new FileInfo(temp["lr-find.png"]).Length, Is.GreaterThan(1000));
@@ -25,7 +25,7 @@ public class LrFindCommandTests : SyntheticDataFixture
     public void LrFindThatDivergesAtOnceSaysSo()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("lr-find", "--optimizer", "sgd-l2", "--start", "1000", "--end", "1e6", "--steps", "20", "--out", temp.Path));
+        var run = LabRun.Of(Tiny("lr-find", "--variant", "sgd-l2", "--start", "1000", "--end", "1e6", "--steps", "20", "--output", temp.Path));
         Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
         Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.Contain("lower --start"));

@@ -12,7 +12,7 @@ public class PcaCommandTests : SyntheticDataFixture
     public void WritesPicturesCurvesAndTheAccuracyTable()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("pca", "--components", "8,4", "--out", temp.Path));
+        var run = LabRun.Of(Tiny("pca", "--components", "8,4", "--output", temp.Path));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         foreach (string name in new[] { "mean.png", "components.png", "reconstructions.png", "explained-variance.png", "accuracy.png" })
         {
@@ -36,7 +36,7 @@ public class PcaCommandTests : SyntheticDataFixture
     public void RandomizedSolverFitsOnlyWhatItNeeds()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("pca", "--components", "6", "--solver", "randomized", "--out", temp.Path));
+        var run = LabRun.Of(Tiny("pca", "--components", "6", "--solver", "randomized", "--output", temp.Path));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(OneLine(run.Output), Does.Contain("Randomized solver, 16 components"), "the 16 shown as images");
     }
@@ -49,8 +49,8 @@ public class PcaCommandTests : SyntheticDataFixture
     public void BadComponentsAreRefused(string components, string message)
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("pca", "--components", components, "--out", temp.Path));
-        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+        var run = LabRun.Of(Tiny("pca", "--components", components, "--output", temp.Path));
+        Assert.That(run.ExitCode, Is.EqualTo(Regularize.Lab.Cli.LabApp.UsageError), run.ToString());
         Assert.That(run.Error, Does.Contain(message));
     }
 
@@ -58,7 +58,7 @@ public class PcaCommandTests : SyntheticDataFixture
     public void UnknownSolverIsRefused()
     {
         var run = LabRun.Of(Tiny("pca", "--solver", "qr"));
-        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+        Assert.That(run.ExitCode, Is.EqualTo(Regularize.Lab.Cli.LabApp.UsageError), run.ToString());
         Assert.That(run.Error, Does.Contain("--solver must be auto, full, covariance or randomized, was 'qr'"));
     }
 }

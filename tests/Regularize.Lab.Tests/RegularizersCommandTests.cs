@@ -15,7 +15,7 @@ public class RegularizersCommandTests : SyntheticDataFixture
     public void EveryArmRunsWithTheSameStartAndTheFilesHoldTheirFigures()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("regularizers", "--lambdas", "0.5,4", "--out", temp.Path));
+        var run = LabRun.Of(Tiny("regularizers", "--lambdas", "0.5,4", "--output", temp.Path));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         foreach (string name in new[] { "train-loss", "test-loss", "test-accuracy", "gap", "weight-norm", "gap-vs-lambda" })
         {
@@ -58,16 +58,16 @@ public class RegularizersCommandTests : SyntheticDataFixture
     public void OnlyChoosesArmsAndBadSizesAreUsageErrors()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(Tiny("regularizers", "--only", "none,ema", "--out", temp.Path));
+        var run = LabRun.Of(Tiny("regularizers", "--only", "none,ema", "--output", temp.Path));
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         using var json = JsonDocument.Parse(File.ReadAllText(temp["regularizers.json"]));
         Assert.That(json.RootElement.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("name").GetString()), Is.EqualTo(new[] { "none", "ema" }));
         Assert.That(File.Exists(temp["gap-vs-lambda.png"]), Is.False, "no λ arms, no λ plot");
 
-        var tooMany = LabRun.Of("regularizers", "--data", DataPath, "--train-size", "200", "--validation-size", "100", "--out", temp.Path);
-        Assert.That(tooMany.ExitCode, Is.EqualTo(1));
+        var tooMany = LabRun.Of("regularizers", "--data", DataPath, "--train-size", "200", "--validation-size", "100", "--output", temp.Path);
+        Assert.That(tooMany.ExitCode, Is.EqualTo(Regularize.Lab.Cli.LabApp.UsageError));
         Assert.That(tooMany.Error, Does.Contain("need 300 training images; the data has 240"));
-        var unknown = LabRun.Of("regularizers", "--data", DataPath, "--only", "sam", "--out", temp.Path);
+        var unknown = LabRun.Of("regularizers", "--data", DataPath, "--only", "sam", "--output", temp.Path);
         Assert.That(unknown.Error, Does.Contain("unknown arm 'sam'"));
         Assert.That(RegularizersCommand.Arms(["wd", "none"], [0.1, 1], 0.05, 10).Select(a => a.Name), Is.EqualTo(new[] { "none", "wd-0.1", "wd-1" }));
     }

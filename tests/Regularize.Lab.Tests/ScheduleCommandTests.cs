@@ -22,7 +22,7 @@ public class ScheduleCommandTests
     public void EveryKindWritesPngSvgAndCsv(string kind, string[] options)
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(["schedule", kind, .. options, "--steps", "200", "--out", temp.Path]);
+        var run = LabRun.Of(["schedule", kind, .. options, "--steps", "200", "--output", temp.Path]);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         foreach (string ext in new[] { "png", "svg", "csv" })
         {
@@ -39,7 +39,7 @@ public class ScheduleCommandTests
     public void CsvHoldsTheScheduleValues()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of("schedule", "cosine", "--base", "1", "--floor", "0", "--steps", "11", "--t-max", "10", "--out", temp.Path, "--name", "c");
+        var run = LabRun.Of("schedule", "cosine", "--base", "1", "--floor", "0", "--steps", "11", "--t-max", "10", "--output", temp.Path, "--name", "c");
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         var lines = File.ReadAllLines(temp["c.csv"]);
         Assert.That(lines[0], Is.EqualTo("step,value"));
@@ -52,7 +52,7 @@ public class ScheduleCommandTests
     public void OneCycleAlsoWritesItsMomentum()
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of("schedule", "one-cycle", "--max", "0.01", "--steps", "100", "--out", temp.Path);
+        var run = LabRun.Of("schedule", "one-cycle", "--max", "0.01", "--steps", "100", "--output", temp.Path);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         var lines = File.ReadAllLines(temp["one-cycle.csv"]);
         Assert.That(lines[0], Is.EqualTo("step,value,momentum"));
@@ -80,7 +80,7 @@ public class ScheduleCommandTests
     public void BadOptionsGiveOneLineAndANonZeroExit(params string[] args)
     {
         using var temp = new TempFolder();
-        var run = LabRun.Of(["schedule", .. args, "--out", temp.Path]);
+        var run = LabRun.Of(["schedule", .. args, "--output", temp.Path]);
         Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
         Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.StartWith("regularize: "));

@@ -12,16 +12,16 @@ public class SweepCommandTests : SyntheticDataFixture
         using var whole = new TempFolder();
         using var parts = new TempFolder();
         using var merged = new TempFolder();
-        string[] grid = ["--optimizer", "adamw", "--lrs", "1e-3,1e-2", "--weight-decays", "0,0.1,1", "--epochs", "1"];
-        var full = LabRun.Of(Tiny(["sweep", .. grid, "--out", whole.Path]));
+        string[] grid = ["--variant", "adamw", "--lrs", "1e-3,1e-2", "--weight-decays", "0,0.1,1", "--epochs", "1"];
+        var full = LabRun.Of(Tiny(["sweep", .. grid, "--output", whole.Path]));
         Assert.That(full.ExitCode, Is.EqualTo(0), full.ToString());
         for (int i = 0; i < 3; i++)
         {
-            var part = LabRun.Of(Tiny(["sweep", .. grid, "--out", parts.Path, "--shard", $"{i}/3", "--threads", "1"]));
+            var part = LabRun.Of(Tiny(["sweep", .. grid, "--output", parts.Path, "--shard", $"{i}/3", "--threads", "1"]));
             Assert.That(part.ExitCode, Is.EqualTo(0), part.ToString());
         }
         Assert.That(Directory.GetFiles(parts.Path, "sweep-part-*.json"), Has.Length.EqualTo(3));
-        var merge = LabRun.Of("sweep", "merge", parts.Path, "--out", merged.Path);
+        var merge = LabRun.Of("sweep", "merge", parts.Path, "--output", merged.Path);
         Assert.That(merge.ExitCode, Is.EqualTo(0), merge.ToString());
         Assert.That(File.ReadAllText(merged["sweep.csv"]), Is.EqualTo(File.ReadAllText(whole["sweep.csv"])));
         Assert.That(new FileInfo(merged["heatmap.png"]).Length, Is.GreaterThan(1000));
@@ -35,22 +35,22 @@ public class SweepCommandTests : SyntheticDataFixture
         using var whole = new TempFolder();
         using var resumed = new TempFolder();
         string[] grid = ["sweep", "--lrs", "1e-3,1e-2", "--weight-decays", "0,0.1", "--epochs", "1", "--threads", "1"];
-        Assert.That(LabRun.Of(Tiny([.. grid, "--out", whole.Path])).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny([.. grid, "--output", whole.Path])).ExitCode, Is.EqualTo(0));
 
-        var stopped = LabRun.InterruptedAt("trial 1:", Tiny([.. grid, "--out", resumed.Path]));
+        var stopped = LabRun.InterruptedAt("trial 1:", Tiny([.. grid, "--output", resumed.Path]));
         Assert.That(stopped.ExitCode, Is.EqualTo(130), stopped.ToString());
         Assert.That(stopped.ErrorLines, Has.Length.EqualTo(1), stopped.ToString());
         Assert.That(stopped.Error, Does.Contain("2 of 4 trials").And.Contain("--resume"));
         Assert.That(File.Exists(resumed["sweep.csv"]), Is.False);
 
-        var rest = LabRun.Of(Tiny([.. grid, "--out", resumed.Path, "--resume"]));
+        var rest = LabRun.Of(Tiny([.. grid, "--output", resumed.Path, "--resume"]));
         Assert.That(rest.ExitCode, Is.EqualTo(0), rest.ToString());
         Assert.That(rest.Output, Does.Contain("2 already finished"));
         Assert.That(rest.Output, Does.Not.Contain("trial 0:").And.Not.Contain("trial 1:"), "finished trials are not run again");
         Assert.That(rest.Output, Does.Contain("trial 2:").And.Contain("trial 3:"));
         Assert.That(File.ReadAllText(resumed["sweep.csv"]), Is.EqualTo(File.ReadAllText(whole["sweep.csv"])));
 
-        var other = LabRun.Of(Tiny(["sweep", "--lrs", "1e-3,3e-2", "--weight-decays", "0,0.1", "--epochs", "1", "--threads", "1", "--out", resumed.Path, "--resume"]));
+        var other = LabRun.Of(Tiny(["sweep", "--lrs", "1e-3,3e-2", "--weight-decays", "0,0.1", "--epochs", "1", "--threads", "1", "--output", resumed.Path, "--resume"]));
         Assert.That(other.ExitCode, Is.EqualTo(1), other.ToString());
         Assert.That(other.ErrorLines, Has.Length.EqualTo(1), other.ToString());
         Assert.That(other.Error, Does.Contain("belongs to another sweep"));
@@ -61,14 +61,14 @@ public class SweepCommandTests : SyntheticDataFixture
     {
         using var parts = new TempFolder();
         string[] grid = ["--lrs", "1e-3,1e-2", "--weight-decays", "0,0.1", "--epochs", "1", "--threads", "1"];
-        Assert.That(LabRun.Of(Tiny(["sweep", .. grid, "--out", parts.Path, "--shard", "0/2"])).ExitCode, Is.EqualTo(0));
-        var missing = LabRun.Of("sweep", "merge", parts.Path, "--out", parts["m"]);
+        Assert.That(LabRun.Of(Tiny(["sweep", .. grid, "--output", parts.Path, "--shard", "0/2"])).ExitCode, Is.EqualTo(0));
+        var missing = LabRun.Of("sweep", "merge", parts.Path, "--output", parts["m"]);
         Assert.That(missing.ExitCode, Is.Not.EqualTo(0));
         Assert.That(missing.ErrorLines, Has.Length.EqualTo(1));
         Assert.That(missing.Error, Does.Contain("missing"));
 
         using var other = new TempFolder();
-        Assert.That(LabRun.Of(Tiny(["sweep", "--lrs", "1e-3,1e-2", "--weight-decays", "0,0.2", "--epochs", "1", "--out", other.Path, "--shard", "1/2"])).ExitCode, Is.EqualTo(0));
+        Assert.That(LabRun.Of(Tiny(["sweep", "--lrs", "1e-3,1e-2", "--weight-decays", "0,0.2", "--epochs", "1", "--output", other.Path, "--shard", "1/2"])).ExitCode, Is.EqualTo(0));
         var mixed = LabRun.Of("sweep", "merge", parts["sweep-part-0-of-2.json"], other["sweep-part-1-of-2.json"]);
         Assert.That(mixed.ExitCode, Is.Not.EqualTo(0));
         Assert.That(mixed.Error, Does.Contain("another grid"));
@@ -78,7 +78,7 @@ public class SweepCommandTests : SyntheticDataFixture
     public void AnSgdGridRuns()
     {
         using var temp = new TempFolder();
-        var sweep = LabRun.Of(Tiny("sweep", "--optimizer", "sgd-l2", "--lrs", "0.05", "--weight-decays", "0,1e-3", "--epochs", "1", "--out", temp["s"]));
+        var sweep = LabRun.Of(Tiny("sweep", "--variant", "sgd-l2", "--lrs", "0.05", "--weight-decays", "0,1e-3", "--epochs", "1", "--output", temp["s"]));
         Assert.That(sweep.ExitCode, Is.EqualTo(0), sweep.ToString());
         Assert.That(File.ReadAllLines(temp["s/sweep.csv"]), Has.Length.EqualTo(3), "a 1 × 2 grid");
     }

@@ -73,7 +73,7 @@ public class SweepReportTests : SyntheticDataFixture
         using var temp = new TempFolder();
         File.WriteAllText(temp["p0.json"], Part(0).ToJsonString());
         File.WriteAllText(temp["p1.json"], Part(1).ToJsonString());
-        var run = LabRun.Of("sweep", "merge", temp["p0.json"], temp["p1.json"], "--out", temp["out"]);
+        var run = LabRun.Of("sweep", "merge", temp["p0.json"], temp["p1.json"], "--output", temp["out"]);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(File.ReadAllLines(temp["out/sweep.csv"]), Has.Length.EqualTo(5));
     }
@@ -86,7 +86,7 @@ public class SweepReportTests : SyntheticDataFixture
         Damages[damage].Damage(bad);
         File.WriteAllText(temp["p0.json"], Part(0).ToJsonString());
         File.WriteAllText(temp["p1.json"], bad.ToJsonString());
-        var run = LabRun.Of("sweep", "merge", temp["p0.json"], temp["p1.json"], "--out", temp["out"]);
+        var run = LabRun.Of("sweep", "merge", temp["p0.json"], temp["p1.json"], "--output", temp["out"]);
         Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
         Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.Contain($"{temp["p1.json"]}: {Damages[damage].Field}"));
@@ -102,7 +102,7 @@ public class SweepReportTests : SyntheticDataFixture
         again["trials"]!.AsArray()[0]!["testLoss"] = 9.0;
         File.WriteAllText(temp["p0.json"], Part(0).ToJsonString());
         File.WriteAllText(temp["again.json"], again.ToJsonString());
-        var run = LabRun.Of("sweep", "merge", temp["p0.json"], temp["again.json"], "--out", temp["out"]);
+        var run = LabRun.Of("sweep", "merge", temp["p0.json"], temp["again.json"], "--output", temp["out"]);
         Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.Contain($"{temp["again.json"]}: trial 0 differs from the same trial in {temp["p0.json"]}."));
     }
@@ -115,7 +115,7 @@ public class SweepReportTests : SyntheticDataFixture
         progress["grid"]!["hidden"] = null;
         File.WriteAllText(temp["sweep-progress-0-of-2.json"], progress.ToJsonString());
         var run = LabRun.Of("sweep", "--data", DataPath, "--hidden", "16", "--batch-size", "32", "--lrs", "1e-3,1e-2",
-            "--weight-decays", "0,0.1", "--epochs", "1", "--shard", "0/2", "--resume", "--out", temp.Path);
+            "--weight-decays", "0,0.1", "--epochs", "1", "--shard", "0/2", "--resume", "--output", temp.Path);
         Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
         Assert.That(run.ErrorLines, Has.Length.EqualTo(1), run.ToString());
         Assert.That(run.Error, Does.Contain($"{temp["sweep-progress-0-of-2.json"]}: grid.hidden is missing or null."));
@@ -128,7 +128,7 @@ public class SweepReportTests : SyntheticDataFixture
         using var temp = new TempFolder();
         string lrs = string.Join(",", Enumerable.Range(1, 1001).Select(i => (i * 1e-6).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
         string wds = string.Join(",", Enumerable.Range(0, 1000).Select(i => (i * 1e-6).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
-        var run = LabRun.Of("sweep", "--data", DataPath, "--lrs", lrs, "--weight-decays", wds, "--out", temp.Path);
+        var run = LabRun.Of("sweep", "--data", DataPath, "--lrs", lrs, "--weight-decays", wds, "--output", temp.Path);
         Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
         Assert.That(run.Error, Does.Contain("--lrs × --weight-decays is 1001 × 1000 = 1001000 trials, more than 1000000."));
     }

@@ -13,6 +13,12 @@ internal sealed class LabConsole
         Interactive = interactive;
     }
 
+    /// <summary>
+    /// The width a console has when it is not a terminal (a log, CI, a pipe): wide enough that no table wraps, where
+    /// Spectre would assume 80 columns.
+    /// </summary>
+    public const int LogWidth = 1024;
+
     public IAnsiConsole Console { get; }
 
     /// <summary>The plain writer behind <see cref="Console"/> (help text).</summary>
@@ -26,7 +32,7 @@ internal sealed class LabConsole
     public static LabConsole ForTerminal()
     {
         bool interactive = !System.Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-        if (System.Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 120); // logs are not 80 columns wide
+        if (System.Console.IsOutputRedirected) AnsiConsole.Profile.Width = LogWidth;
         return new LabConsole(AnsiConsole.Console, System.Console.Out, System.Console.Error, interactive);
     }
 
@@ -40,7 +46,7 @@ internal sealed class LabConsole
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
         });
-        console.Profile.Width = 120;
+        console.Profile.Width = LogWidth;
         return new LabConsole(console, output, error, interactive: false);
     }
 

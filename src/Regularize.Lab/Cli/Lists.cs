@@ -48,6 +48,20 @@ internal static class Lists
         return parts;
     }
 
+    /// <summary>
+    /// <paramref name="description"/> with the default list as the user types it (<c>[default: 256,128]</c>): the
+    /// parser's help would join a list default with '|'. Such an option has no default value of its own; its reader
+    /// applies <paramref name="values"/> when the option is absent.
+    /// </summary>
+    public static string WithDefault<T>(string description, IEnumerable<T> values) =>
+        $"{description} [default: {string.Join(",", values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))}]";
+
+    /// <summary>The list given, or <paramref name="defaults"/> when the option is absent (read as null or empty: a given list is never empty).</summary>
+    public static T[] Or<T>(T[]? given, IEnumerable<T> defaults) => given is { Length: > 0 } ? given : [.. defaults];
+
+    /// <summary><paramref name="count"/> and the noun, singular for 1: "1 epoch", "3 epochs".</summary>
+    public static string Count(long count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
+
     public static string Format(IEnumerable<double> values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 
     private static string[] Split(string text) =>

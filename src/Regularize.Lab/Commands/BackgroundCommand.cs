@@ -23,7 +23,7 @@ internal static class BackgroundCommand
     public static Command Build(LabConsole console)
     {
         var command = new Command("background", "Separate a video's background from its moving foreground with robust PCA, against rank-k PCA and a per-pixel median.");
-        var data = new Option<string?>("--data") { Description = "Fashion-MNIST folder the synthetic video is built from. Default: the shipped subset data/fashion-mnist." };
+        var data = new Option<string?>("--data", "-d") { Description = "Fashion-MNIST folder the synthetic video is built from. Default: the shipped subset data/fashion-mnist." };
         var frames = new Option<string?>("--frames") { Description = "A folder of PNG frames (your own video, read in file-name order) instead of the synthetic one." };
         var count = new Option<int>("--count") { Description = "Frames of the synthetic video (the most frames read with --frames).", DefaultValueFactory = _ => 200 };
         var height = new Option<int>("--height") { Description = "Height of the synthetic video.", DefaultValueFactory = _ => 120 };
@@ -32,29 +32,29 @@ internal static class BackgroundCommand
         var rank = new Option<int>("--rank") { Description = "Components of the plain PCA baseline.", DefaultValueFactory = _ => 2 };
         var threshold = new Option<double>("--threshold") { Description = "A pixel is foreground where |foreground estimate| exceeds this (intensities in [0, 1]); the same for every method.", DefaultValueFactory = _ => 0.1 };
         var maxIterations = new Option<int>("--max-iterations") { Description = "Robust PCA's iteration limit.", DefaultValueFactory = _ => 1000 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the synthetic video and of the randomized SVDs.", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int>("--threads") { Description = "Threads to use (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => Path.Combine("lab-output", "background") };
+        var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the synthetic video and of the randomized SVDs.", DefaultValueFactory = _ => 1 };
+        var threads = TrainingOptions.ThreadsOption();
+        var output = TrainingOptions.OutputOption(Path.Combine("lab-output", "background"));
         foreach (var o in new Option[] { data, frames, count, height, width, items, rank, threshold, maxIterations, seed, threads, output }) command.Add(o);
         command.SetAction((parse, _) =>
         {
             int n = parse.GetValue(count), h = parse.GetValue(height), w = parse.GetValue(width), k = parse.GetValue(rank);
-            int objects = parse.GetValue(items), limit = parse.GetValue(maxIterations), threadCount = parse.GetValue(threads);
+            int objects = parse.GetValue(items), limit = parse.GetValue(maxIterations), threadCount = TrainingOptions.ReadThreads(parse, threads);
             double tau = parse.GetValue(threshold);
-            if (n < 2) throw new LabException($"--count must be at least 2, was {n}.");
-            if (h < 1 || w < 1) throw new LabException($"--height and --width must be positive, were {h} and {w}.");
-            if (objects < 0) throw new LabException($"--items must be 0 or more, was {objects}.");
-            if (k < 1) throw new LabException($"--rank must be at least 1, was {k}.");
-            if (!(tau > 0)) throw new LabException($"--threshold must be positive, was {tau}.");
-            if (limit < 1) throw new LabException($"--max-iterations must be at least 1, was {limit}.");
-            if (threadCount < 1) throw new LabException($"--threads must be positive, was {threadCount}.");
+            if (n < 2) throw LabException.Usage($"--count must be at least 2, was {n}.");
+            if (h < 1 || w < 1) throw LabException.Usage($"--height and --width must be positive, were {h} and {w}.");
+            if (objects < 0) throw LabException.Usage($"--items must be 0 or more, was {objects}.");
+            if (k < 1) throw LabException.Usage($"--rank must be at least 1, was {k}.");
+            if (!(tau > 0)) throw LabException.Usage($"--threshold must be positive, was {tau}.");
+            if (limit < 1) throw LabException.Usage($"--max-iterations must be at least 1, was {limit}.");
+            if (threadCount < 1) throw LabException.Usage($"--threads must be positive, was {threadCount}.");
             string folder = parse.GetValue(output)!;
             Directory.CreateDirectory(folder);
             string? own = parse.GetValue(frames);
             var video = own is not null
                 ? VideoFrames.Read(own, n)
                 : SyntheticVideo.Make(RawImages(parse.GetValue(data)), n, h, w, objects, parse.GetValue(seed));
-            if (k >= video.Frames) throw new LabException($"--rank {k} must be below the number of frames {video.Frames}.");
+            if (k >= video.Frames) throw LabException.Usage($"--rank {k} must be below the number of frames {video.Frames}.");
             Run(console, video, k, (float)tau, limit, parse.GetValue(seed), threadCount, folder);
             return Task.FromResult(0);
         });

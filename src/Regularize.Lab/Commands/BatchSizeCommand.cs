@@ -24,12 +24,12 @@ internal static class BatchSizeCommand
         var command = new Command("batch-size",
             "Train one variant at several batch sizes (same seed, same epochs): throughput against fewer steps, with lr and λ scaled per batch size.");
         var common = new TrainingOptions(command, DefaultEpochs, Path.Combine("lab-output", "batch-size"), withBatchSize: false);
-        var variant = new Option<string>("--variant") { Description = $"The variant: {string.Join(", ", Variant.Names)}.", DefaultValueFactory = _ => "adamw" };
-        var sizes = new Option<int[]>("--batch-sizes")
+        var variant = VariantOptions.VariantOption("adamw");
+        int[] defaultSizes = [32, 128, 512, 2048];
+        var sizes = new Option<int[]?>("--batch-sizes")
         {
-            Description = "Batch sizes to train at, comma-separated.",
+            Description = Lists.WithDefault("Batch sizes to train at, comma-separated.", defaultSizes),
             CustomParser = Lists.Ints,
-            DefaultValueFactory = _ => [32, 128, 512, 2048],
         };
         int b0 = Variant.ReferenceBatchSize;
         var lr = new Option<double?>("--lr") { Description = $"Peak learning rate at the reference batch {b0} (default: the variant's)." };
@@ -52,11 +52,11 @@ internal static class BatchSizeCommand
         {
             var config = common.Read(parse);
             int threads = common.ReadThreads(parse);
-            var chosen = Variant.Find(parse.GetValue(variant)!);
-            int[] batchSizes = ReadBatchSizes(parse.GetValue(sizes)!);
+            var chosen = VariantOptions.Find(parse.GetValue(variant)!);
+            int[] batchSizes = ReadBatchSizes(Lists.Or(parse.GetValue(sizes), defaultSizes));
             double? lrValue = parse.GetValue(lr), wdValue = parse.GetValue(wd);
-            if (lrValue is { } l && !(l > 0 && double.IsFinite(l))) throw new LabException($"--lr must be positive and finite, was {l.ToString(CultureInfo.InvariantCulture)}.");
-            if (wdValue is { } w && !(w >= 0 && double.IsFinite(w))) throw new LabException($"--weight-decay must be >= 0 and finite, was {w.ToString(CultureInfo.InvariantCulture)}.");
+            if (lrValue is { } l && !(l > 0 && double.IsFinite(l))) throw LabException.Usage($"--lr must be positive and finite, was {l.ToString(CultureInfo.InvariantCulture)}.");
+            if (wdValue is { } w && !(w >= 0 && double.IsFinite(w))) throw LabException.Usage($"--weight-decay must be >= 0 and finite, was {w.ToString(CultureInfo.InvariantCulture)}.");
             string output = common.ReadOut(parse);
             Run(console, config, chosen, batchSizes, lrValue ?? chosen.LearningRate, wdValue ?? chosen.WeightDecay,
                 parse.GetValue(lrScaling)!, parse.GetValue(decayRule)!, threads, output, cancellationToken);
@@ -68,9 +68,9 @@ internal static class BatchSizeCommand
     /// <summary>The batch sizes in increasing order, checked to be positive and distinct.</summary>
     internal static int[] ReadBatchSizes(int[] sizes)
     {
-        if (sizes.Any(b => b <= 0)) throw new LabException($"--batch-sizes must all be positive, were {string.Join(",", sizes)}.");
+        if (sizes.Any(b => b <= 0)) throw LabException.Usage($"--batch-sizes must all be positive, were {string.Join(",", sizes)}.");
         var duplicate = sizes.GroupBy(b => b).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new LabException($"--batch-sizes lists {duplicate.Key} twice.");
+        if (duplicate is not null) throw LabException.Usage($"--batch-sizes lists {duplicate.Key} twice.");
         return [.. sizes.Order()];
     }
 
@@ -79,10 +79,10 @@ internal static class BatchSizeCommand
     {
         var (train, test) = LabData.Load(config.DataFolder);
         int tooLarge = sizes.FirstOrDefault(b => b > train.Count);
-        if (tooLarge > 0) throw new LabException($"--batch-sizes: {tooLarge} is larger than the training set ({train.Count} examples).");
+        if (tooLarge > 0) throw LabException.Usage($"--batch-sizes: {tooLarge} is larger than the training set ({train.Count} examples).");
         var scaling = new BatchScaling(lrRule, decayRule, baseLr, baseWd, train.Count, config.Epochs);
         console.Line($"Fashion-MNIST from {config.DataFolder}: {train.Count} training / {test.Count} test images; " +
-            $"{config.Describe(train.SampleShape.Length)}, {config.Epochs} epochs, seed {config.Seed}, " +
+            $"{config.Describe(train.SampleShape.Length)}, {Lists.Count(config.Epochs, "epoch")}, seed {config.Seed}, " +
             $"{threads} thread{(threads == 1 ? "" : "s")}");
         console.Line($"{variant.Name} at batch sizes {string.Join(", ", sizes)}: {Rules(scaling)}");
 
@@ -165,7 +165,7 @@ internal static class BatchSizeCommand
         var files = new List<string>(EpochCharts.Write(output, results.Select((r, i) => ($"b={report.Runs[i].BatchSize}", r)).ToList()));
         double[] b = report.Runs.Select(r => (double)r.BatchSize).ToArray();
         files.AddRange(Charts.Lines(Path.Combine(output, "accuracy-throughput"),
-            $"{report.Variant} after {report.Settings.Epochs} epochs: test accuracy and training throughput",
+            $"{report.Variant} after {Lists.Count(report.Settings.Epochs, "epoch")}: test accuracy and training throughput",
             "batch size (log scale)", "final test accuracy (%)",
             [
                 new Series("final test accuracy (%)", b, results.Select(r => 100 * r.Final.TestAccuracy).ToArray(), Color: 0),

@@ -24,12 +24,7 @@ internal static class CompareCommand
     {
         var command = new Command("compare", "Train the same MLP with several optimizer variants (coupled L2 vs decoupled weight decay) and compare them.");
         var common = new TrainingOptions(command, DefaultEpochs, Path.Combine("lab-output", "compare"));
-        var variants = new Option<string[]>("--variants")
-        {
-            Description = $"Variants to train, comma-separated: {string.Join(", ", Variant.Names)} (default: {string.Join(",", Variant.DefaultNames)}).",
-            CustomParser = Lists.Words,
-            DefaultValueFactory = _ => Variant.DefaultNames.ToArray(),
-        };
+        var variants = VariantOptions.VariantsOption();
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate for every variant (default: each variant's own)." };
         var wd = new Option<double?>("--weight-decay") { Description = "Weight decay λ for every variant (default: each variant's own)." };
         var parallel = new Option<bool>("--parallel") { Description = "Train the variants at the same time, splitting the threads between them (same results)." };
@@ -47,17 +42,17 @@ internal static class CompareCommand
         command.Add(resume);
         var exportOnnx = new Option<bool>("--export-onnx")
         {
-            Description = "Also write each trained variant as an ONNX model, <out>/<variant>.onnx (opset 17, input 'input' [batch, pixels], output 'output' [batch, classes]); see docs/onnx.md.",
+            Description = "Also write each trained variant as an ONNX model, <output>/<variant>.onnx (opset 17, input 'input' [batch, pixels], output 'output' [batch, classes]); see docs/onnx.md.",
         };
         command.Add(exportOnnx);
         command.SetAction((parse, cancellationToken) =>
         {
             var config = common.Read(parse);
             int threads = common.ReadThreads(parse);
-            var chosen = ReadVariants(parse.GetValue(variants)!);
+            var chosen = ReadVariants(Lists.Or(parse.GetValue(variants), Variant.DefaultNames));
             double? lrValue = parse.GetValue(lr), wdValue = parse.GetValue(wd);
-            if (lrValue is { } l && !(l > 0 && double.IsFinite(l))) throw new LabException($"--lr must be positive and finite, was {l.ToString(CultureInfo.InvariantCulture)}.");
-            if (wdValue is { } w && !(w >= 0 && double.IsFinite(w))) throw new LabException($"--weight-decay must be >= 0 and finite, was {w.ToString(CultureInfo.InvariantCulture)}.");
+            if (lrValue is { } l && !(l > 0 && double.IsFinite(l))) throw LabException.Usage($"--lr must be positive and finite, was {l.ToString(CultureInfo.InvariantCulture)}.");
+            if (wdValue is { } w && !(w >= 0 && double.IsFinite(w))) throw LabException.Usage($"--weight-decay must be >= 0 and finite, was {w.ToString(CultureInfo.InvariantCulture)}.");
             string output = common.ReadOut(parse);
             var specs = chosen.Select(v => new TrialSpec(v, lrValue ?? v.LearningRate, wdValue ?? v.WeightDecay)).ToArray();
             Run(console, config, specs, threads, parse.GetValue(parallel), VariantOptions.ReadDecayScaling(parse, scaling), output,
@@ -69,9 +64,9 @@ internal static class CompareCommand
 
     internal static IReadOnlyList<Variant> ReadVariants(string[] names)
     {
-        var list = names.Select(Variant.Find).ToList();
+        var list = names.Select(VariantOptions.Find).ToList();
         var duplicate = list.GroupBy(v => v.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new LabException($"--variants lists '{duplicate.Key}' twice.");
+        if (duplicate is not null) throw LabException.Usage($"--variant lists '{duplicate.Key}' twice.");
         return list;
     }
 
@@ -80,7 +75,7 @@ internal static class CompareCommand
     {
         var (train, test) = LabData.Load(config.DataFolder);
         console.Line($"Fashion-MNIST from {config.DataFolder}: {train.Count} training / {test.Count} test images; " +
-            $"{config.Describe(train.SampleShape.Length)}, {config.Epochs} epochs, batch {config.BatchSize}, seed {config.Seed}, " +
+            $"{config.Describe(train.SampleShape.Length)}, {Lists.Count(config.Epochs, "epoch")}, batch {config.BatchSize}, seed {config.Seed}, " +
             $"{threads} thread{(threads == 1 ? "" : "s")}{(parallel ? ", variants in parallel" : "")}");
         var settings = ResultFiles.Settings(config, train.Count, test.Count);
         var checkpoints = specs.Select(s => new TrialCheckpoint(TrialCheckpoint.PathFor(output, s.Variant.Name),
@@ -127,7 +122,7 @@ internal static class CompareCommand
             }
             var saved = c.Resume!;
             console.Line(saved.Finished(config.Epochs)
-                ? $"{name,-8} finished in {c.Path} ({saved.History.Count} epochs{(saved.History.Any(m => m.Diverged) ? ", diverged" : "")}); results read back"
+                ? $"{name,-8} finished in {c.Path} ({Lists.Count(saved.History.Count, "epoch")}{(saved.History.Any(m => m.Diverged) ? ", diverged" : "")}); results read back"
                 : $"{name,-8} resuming after epoch {saved.History.Count}/{config.Epochs} from {c.Path}");
         }
     }

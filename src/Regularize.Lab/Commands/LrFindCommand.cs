@@ -23,7 +23,7 @@ internal static class LrFindCommand
         var command = new Command("lr-find", "Learning-rate range test: loss against an exponentially growing learning rate, and a suggested rate.");
         var common = new TrainingOptions(command, 1, Path.Combine("lab-output", "lr-find"));
         common.Epochs.Hidden = true; // the range test runs --steps batches, not epochs
-        var optimizer = new Option<string>("--optimizer") { Description = $"The variant: {string.Join(", ", Variant.Names)}.", DefaultValueFactory = _ => "adamw" };
+        var optimizer = VariantOptions.VariantOption("adamw");
         var start = new Option<double>("--start") { Description = "First learning rate.", DefaultValueFactory = _ => 1e-6 };
         var end = new Option<double>("--end") { Description = "Last learning rate.", DefaultValueFactory = _ => 10 };
         var steps = new Option<int>("--steps") { Description = "Batches (learning rates) to try.", DefaultValueFactory = _ => 300 };
@@ -37,13 +37,13 @@ internal static class LrFindCommand
             int threads = common.ReadThreads(parse);
             double a = parse.GetValue(start), b = parse.GetValue(end), beta = parse.GetValue(smoothing), factor = parse.GetValue(divergence);
             int n = parse.GetValue(steps);
-            if (!(a > 0) || !(b > a) || !double.IsFinite(b)) throw new LabException($"--start and --end must satisfy 0 < start < end < ∞, were {a.ToString(CultureInfo.InvariantCulture)} and {b.ToString(CultureInfo.InvariantCulture)}.");
-            if (n < 10) throw new LabException($"--steps must be at least 10, was {n}.");
-            if (!(beta >= 0 && beta < 1)) throw new LabException($"--smoothing must be in [0, 1), was {beta}.");
-            if (!(factor > 1)) throw new LabException($"--divergence must be > 1, was {factor}.");
-            var variant = Variant.Find(parse.GetValue(optimizer)!);
+            if (!(a > 0) || !(b > a) || !double.IsFinite(b)) throw LabException.Usage($"--start and --end must satisfy 0 < start < end < ∞, were {a.ToString(CultureInfo.InvariantCulture)} and {b.ToString(CultureInfo.InvariantCulture)}.");
+            if (n < 10) throw LabException.Usage($"--steps must be at least 10, was {n}.");
+            if (!(beta >= 0 && beta < 1)) throw LabException.Usage($"--smoothing must be in [0, 1), was {beta}.");
+            if (!(factor > 1)) throw LabException.Usage($"--divergence must be > 1, was {factor}.");
+            var variant = VariantOptions.Find(parse.GetValue(optimizer)!);
             double lambda = parse.GetValue(wd) ?? variant.WeightDecay;
-            if (!(lambda >= 0 && double.IsFinite(lambda))) throw new LabException($"--weight-decay must be >= 0 and finite, was {lambda.ToString(CultureInfo.InvariantCulture)}.");
+            if (!(lambda >= 0 && double.IsFinite(lambda))) throw LabException.Usage($"--weight-decay must be >= 0 and finite, was {lambda.ToString(CultureInfo.InvariantCulture)}.");
             string output = common.ReadOut(parse);
             LrFindReport report;
             using (Parallelism.Limit(threads))

@@ -27,11 +27,11 @@ internal static class PcaCommand
     {
         var command = new Command("pca", "PCA of Fashion-MNIST: mean image, components, explained variance, reconstructions, and PCA as preprocessing for the MLP.");
         var common = new TrainingOptions(command, DefaultEpochs, Path.Combine("lab-output", "pca"));
-        var ks = new Option<int[]>("--components")
+        int[] defaultKs = [10, 25, 50, 100, 200];
+        var ks = new Option<int[]?>("--components")
         {
-            Description = "Numbers of components k to train the MLP on, comma-separated (the raw pixels are always trained too).",
+            Description = Lists.WithDefault("Numbers of components k to train the MLP on, comma-separated (the raw pixels are always trained too).", defaultKs),
             CustomParser = Lists.Ints,
-            DefaultValueFactory = _ => [10, 25, 50, 100, 200],
         };
         var solver = new Option<string>("--solver") { Description = "auto, full, covariance or randomized.", DefaultValueFactory = _ => "auto" };
         command.Add(ks);
@@ -40,11 +40,11 @@ internal static class PcaCommand
         {
             var config = common.Read(parse);
             int threads = common.ReadThreads(parse);
-            int[] list = parse.GetValue(ks) ?? [];
-            if (list.Length == 0 || list.Any(k => k < 1)) throw new LabException($"--components must list positive numbers, was {string.Join(",", list)}.");
+            int[] list = Lists.Or(parse.GetValue(ks), defaultKs);
+            if (list.Length == 0 || list.Any(k => k < 1)) throw LabException.Usage($"--components must list positive numbers, was {string.Join(",", list)}.");
             string name = parse.GetValue(solver)!;
             if (!Enum.TryParse<PcaSolver>(name, ignoreCase: true, out var chosen) || !Enum.IsDefined(chosen) || char.IsDigit(name[0]))
-                throw new LabException($"--solver must be auto, full, covariance or randomized, was '{name}'.");
+                throw LabException.Usage($"--solver must be auto, full, covariance or randomized, was '{name}'.");
             Run(console, config, list.Distinct().Order().ToArray(), chosen, threads, common.ReadOut(parse), cancellationToken);
             return Task.FromResult(0);
         });
@@ -56,7 +56,7 @@ internal static class PcaCommand
         var (train, test) = LabData.Load(config.DataFolder);
         int n = train.SampleShape.Length, side = (int)Math.Round(Math.Sqrt(n));
         int most = Math.Min(train.Count, n);
-        if (ks[^1] > most) throw new LabException($"--components {ks[^1]} exceeds min(images, pixels) = {most}.");
+        if (ks[^1] > most) throw LabException.Usage($"--components {ks[^1]} exceeds min(images, pixels) = {most}.");
         using var limit = Parallelism.Limit(threads);
 
         // All components when the solver is exact (they come at the price of k), else as many as asked for.
@@ -163,7 +163,7 @@ internal static class PcaCommand
 
     private static void PrintTable(LabConsole console, List<PcaRow> rows, TrainingConfig config)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"MLP {string.Join("-", config.Hidden)}-10 (AdamW) on the first k PCA coordinates, {config.Epochs} epochs");
+        var table = new Table().Border(TableBorder.Rounded).Title($"MLP {string.Join("-", config.Hidden)}-10 (AdamW) on the first k PCA coordinates, {Lists.Count(config.Epochs, "epoch")}");
         table.AddColumns("inputs", "variance kept", "test acc", "test loss", "s / epoch (median)");
         for (int i = 1; i < table.Columns.Count; i++) table.Columns[i].RightAligned();
         foreach (var r in rows)

@@ -35,19 +35,18 @@ internal static class RegularizersCommand
             Description = "Validation images (early stopping watches their loss): the ones after the training images.",
             DefaultValueFactory = _ => DefaultValidationSize,
         };
-        var lambdas = new Option<double[]>("--lambdas")
+        double[] defaultLambdas = [0.1, 1, 4];
+        var lambdas = new Option<double[]?>("--lambdas")
         {
-            Description = "Weight decay λ values of the wd arms (AdamW, decoupled, on the weight matrices), comma-separated.",
+            Description = Lists.WithDefault("Weight decay λ values of the wd arms (AdamW, decoupled, on the weight matrices), comma-separated.", defaultLambdas),
             CustomParser = Lists.Doubles,
-            DefaultValueFactory = _ => [0.1, 1, 4],
         };
         var l1 = new Option<double>("--l1") { Description = "λ₁ of the L1 arm (proximal, on the weight matrices).", DefaultValueFactory = _ => 0.05 };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate of AdamW (warm-up + cosine).", DefaultValueFactory = _ => 1e-3 };
-        var only = new Option<string[]>("--only")
+        var only = new Option<string[]?>("--only")
         {
-            Description = $"Arms to run, comma-separated from {string.Join(", ", Kinds)} (default: all).",
+            Description = Lists.WithDefault($"Arms to run, comma-separated from {string.Join(", ", Kinds)}.", Kinds),
             CustomParser = Lists.Words,
-            DefaultValueFactory = _ => [.. Kinds],
         };
         foreach (var o in new Option[] { trainSize, validationSize, lambdas, l1, lr, only }) command.Add(o);
         command.SetAction((parse, cancellationToken) =>
@@ -55,17 +54,17 @@ internal static class RegularizersCommand
             var config = common.Read(parse);
             int threads = common.ReadThreads(parse);
             int n = parse.GetValue(trainSize), v = parse.GetValue(validationSize);
-            if (n < 2) throw new LabException($"--train-size must be at least 2, was {n}.");
-            if (v < 1) throw new LabException($"--validation-size must be positive, was {v}.");
-            double[] grid = parse.GetValue(lambdas)!;
-            if (grid.Length == 0 || grid.Any(x => !(x > 0) || !double.IsFinite(x))) throw new LabException($"--lambdas must be positive and finite, were {string.Join(",", grid)}.");
-            if (grid.Distinct().Count() != grid.Length) throw new LabException("--lambdas lists a value twice.");
+            if (n < 2) throw LabException.Usage($"--train-size must be at least 2, was {n}.");
+            if (v < 1) throw LabException.Usage($"--validation-size must be positive, was {v}.");
+            double[] grid = Lists.Or(parse.GetValue(lambdas), defaultLambdas);
+            if (grid.Length == 0 || grid.Any(x => !(x > 0) || !double.IsFinite(x))) throw LabException.Usage($"--lambdas must be positive and finite, were {string.Join(",", grid)}.");
+            if (grid.Distinct().Count() != grid.Length) throw LabException.Usage("--lambdas lists a value twice.");
             double l1Value = parse.GetValue(l1), lrValue = parse.GetValue(lr);
-            if (!(l1Value > 0) || !double.IsFinite(l1Value)) throw new LabException($"--l1 must be positive and finite, was {l1Value}.");
-            if (!(lrValue > 0) || !double.IsFinite(lrValue)) throw new LabException($"--lr must be positive and finite, was {lrValue}.");
-            var kinds = parse.GetValue(only)!;
+            if (!(l1Value > 0) || !double.IsFinite(l1Value)) throw LabException.Usage($"--l1 must be positive and finite, was {l1Value}.");
+            if (!(lrValue > 0) || !double.IsFinite(lrValue)) throw LabException.Usage($"--lr must be positive and finite, was {lrValue}.");
+            var kinds = Lists.Or(parse.GetValue(only), Kinds);
             var unknown = kinds.FirstOrDefault(k => !Kinds.Contains(k));
-            if (unknown is not null) throw new LabException($"--only: unknown arm '{unknown}'; choose from {string.Join(", ", Kinds)}.");
+            if (unknown is not null) throw LabException.Usage($"--only: unknown arm '{unknown}'; choose from {string.Join(", ", Kinds)}.");
             string output = common.ReadOut(parse);
             Run(console, config, n, v, Arms(kinds, [.. grid.Order()], l1Value, config.Epochs), lrValue, threads, output, cancellationToken);
             return Task.FromResult(0);
@@ -109,12 +108,12 @@ internal static class RegularizersCommand
         var (all, test) = LabData.Load(config.DataFolder);
         if (trainSize + validationSize > all.Count)
         {
-            throw new LabException($"--train-size {trainSize} and --validation-size {validationSize} need {trainSize + validationSize} training images; the data has {all.Count}.");
+            throw LabException.Usage($"--train-size {trainSize} and --validation-size {validationSize} need {trainSize + validationSize} training images; the data has {all.Count}.");
         }
         var train = Slice(all, 0, trainSize);
         var validation = Slice(all, trainSize, validationSize);
         console.Line($"Fashion-MNIST from {config.DataFolder}: {trainSize} training / {validationSize} validation / {test.Count} test images; " +
-            $"MLP {train.SampleShape.Length}-{string.Join("-", config.Hidden)}-10, AdamW lr {G(lr)} (warm-up + cosine), {config.Epochs} epochs, " +
+            $"MLP {train.SampleShape.Length}-{string.Join("-", config.Hidden)}-10, AdamW lr {G(lr)} (warm-up + cosine), {Lists.Count(config.Epochs, "epoch")}, " +
             $"batch {config.BatchSize}, seed {config.Seed}, {threads} thread{(threads == 1 ? "" : "s")}");
         int batches = (trainSize + config.BatchSize - 1) / config.BatchSize;
         var runs = arms.Select(a => (a.Name, (double)batches * config.Epochs)).ToArray();
@@ -166,7 +165,7 @@ internal static class RegularizersCommand
         void Chart(string file, string title, string yLabel, Func<RegularizerEpoch, double> value) =>
             files.AddRange(Charts.Lines(Path.Combine(output, file), title, "epoch", yLabel,
                 report.Runs.Select((r, i) => new Series(r.Name, r.Epochs.Select(e => (double)e.Epoch).ToArray(), r.Epochs.Select(value).ToArray(),
-                    Color: i, Pale: i >= 10)).ToList(), height: 520));
+                    Color: i, Pale: i >= 10)).ToList(), height: 520, integerX: true));
         Chart("train-loss", "Training loss per epoch (evaluation mode, all training images)", "loss (nats per example)", e => e.TrainLoss);
         Chart("test-loss", "Test loss per epoch", "loss (nats per example)", e => e.TestLoss);
         Chart("test-accuracy", "Test accuracy per epoch", "accuracy (%)", e => 100 * e.TestAccuracy);
@@ -192,7 +191,7 @@ internal static class RegularizersCommand
     private static void PrintTable(LabConsole console, RegularizersReport report)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .Title(Markup.Escape($"Regularizers on {report.TrainSize} training images, {report.Settings.Epochs} epochs (final weights of each arm)"));
+            .Title(Markup.Escape($"Regularizers on {report.TrainSize} training images, {Lists.Count(report.Settings.Epochs, "epoch")} (final weights of each arm)"));
         table.AddColumns("arm", "epochs", "train loss", "test loss", "gap", "train acc", "test acc", "acc gap", "‖θ‖", "time");
         for (int i = 1; i < 10; i++) table.Columns[i].RightAligned();
         foreach (var r in report.Runs)

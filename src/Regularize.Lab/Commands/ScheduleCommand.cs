@@ -86,16 +86,16 @@ internal static class ScheduleCommand
         Add(command, console, "multistep", "Multiply by --gamma at each milestone.", c =>
         {
             var b = Num(c, "--base", 0.1, "Value at step 0.");
-            var milestones = new Option<int[]>("--milestones")
+            int[] defaultMilestones = [500, 750];
+            var milestones = new Option<int[]?>("--milestones")
             {
-                Description = "Steps at which the value drops, comma-separated.",
+                Description = Lists.WithDefault("Steps at which the value drops, comma-separated.", defaultMilestones),
                 CustomParser = Lists.Ints,
-                DefaultValueFactory = _ => [500, 750],
             };
             c.Add(milestones);
             var gamma = Num(c, "--gamma", 0.1, "Factor at each milestone.");
-            return p => new Curve($"multi-step: base {F(p.GetValue(b))}, milestones {string.Join(",", p.GetValue(milestones)!)}, ×{F(p.GetValue(gamma))}",
-                new MultiStepSchedule(p.GetValue(b), p.GetValue(milestones)!.Select(m => (long)m), p.GetValue(gamma)));
+            return p => new Curve($"multi-step: base {F(p.GetValue(b))}, milestones {string.Join(",", Lists.Or(p.GetValue(milestones), defaultMilestones))}, ×{F(p.GetValue(gamma))}",
+                new MultiStepSchedule(p.GetValue(b), Lists.Or(p.GetValue(milestones), defaultMilestones).Select(m => (long)m), p.GetValue(gamma)));
         });
         Add(command, console, "exponential", "Multiply by --gamma every step.", c =>
         {
@@ -160,7 +160,7 @@ internal static class ScheduleCommand
     {
         var c = new Command(kind, description);
         var steps = new Option<long>("--steps") { Description = "Number of steps to plot.", DefaultValueFactory = _ => 1000 };
-        var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => Path.Combine("lab-output", "schedules") };
+        var output = TrainingOptions.OutputOption(Path.Combine("lab-output", "schedules"));
         var name = new Option<string?>("--name") { Description = "File name without extension (default: the kind)." };
         var width = new Option<int>("--width") { Description = "Image width in pixels.", DefaultValueFactory = _ => 600 };
         var height = new Option<int>("--height") { Description = "Image height in pixels.", DefaultValueFactory = _ => 300 };
@@ -174,9 +174,9 @@ internal static class ScheduleCommand
         c.SetAction(parse =>
         {
             long n = parse.GetValue(steps);
-            if (n < 2) throw new LabException($"--steps must be at least 2, was {n}.");
+            if (n < 2) throw LabException.Usage($"--steps must be at least 2, was {n}.");
             int w = parse.GetValue(width), h = parse.GetValue(height);
-            if (w < 100 || h < 100) throw new LabException($"--width and --height must be at least 100 pixels, were {w} and {h}.");
+            if (w < 100 || h < 100) throw LabException.Usage($"--width and --height must be at least 100 pixels, were {w} and {h}.");
             Curve k;
             try
             {
@@ -184,7 +184,7 @@ internal static class ScheduleCommand
             }
             catch (ArgumentException e)
             {
-                throw new LabException($"{kind}: {LabApp.Describe(e)}", e);
+                throw LabException.Usage($"{kind}: {LabApp.Describe(e)}", e);
             }
             string folder = parse.GetValue(output)!;
             string baseName = Path.Combine(folder, parse.GetValue(name) ?? kind);

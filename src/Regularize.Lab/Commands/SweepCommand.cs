@@ -23,7 +23,7 @@ internal static class SweepCommand
     {
         var command = new Command("sweep", "Grid over learning rate × weight decay for one optimizer; heatmap of the final test error.");
         var common = new TrainingOptions(command, DefaultEpochs, Path.Combine("lab-output", "sweep"));
-        var optimizer = new Option<string>("--optimizer") { Description = $"The variant: {string.Join(", ", Variant.Names)}.", DefaultValueFactory = _ => "adamw" };
+        var optimizer = VariantOptions.VariantOption("adamw");
         var lrs = new Option<double[]?>("--lrs") { Description = "Peak learning rates, comma-separated (default: 0.01,0.03,0.1,0.3 for SGD; 0.3, 1, 3 and 10 times the variant's default lr for the others, 3e-4,1e-3,3e-3,1e-2 for Adam).", CustomParser = Lists.Doubles };
         var wds = new Option<double[]?>("--weight-decays") { Description = "Weight decays λ, comma-separated (default: 0,1e-4,1e-3,1e-2,1e-1 for coupled L2 and --decay-scaling schedule; 0,1e-3,1e-2,0.1,1 for sgdw and 0,1,3,10,30 for adamw and lion with lr scaling).", CustomParser = Lists.Doubles };
         var scaling = VariantOptions.DecayScalingOption();
@@ -43,11 +43,11 @@ internal static class SweepCommand
         {
             var config = common.Read(parse);
             int threads = common.ReadThreads(parse);
-            var variant = Variant.Find(parse.GetValue(optimizer)!);
+            var variant = VariantOptions.Find(parse.GetValue(optimizer)!);
             double[] lrValues = parse.GetValue(lrs) is { Length: > 0 } givenLrs ? givenLrs : variant.DefaultSweepLearningRates;
             var decayScaling = VariantOptions.ReadDecayScaling(parse, scaling);
             double[] wdValues = parse.GetValue(wds) is { Length: > 0 } givenWds ? givenWds : DefaultWeightDecays(variant, decayScaling);
-            if (SweepGrid.Problem(lrValues, wdValues, "--lrs", "--weight-decays") is { } problem) throw new LabException(problem + ".");
+            if (SweepGrid.Problem(lrValues, wdValues, "--lrs", "--weight-decays") is { } problem) throw LabException.Usage(problem + ".");
             var (index, count) = ParseShard(parse.GetValue(shard));
             string output = common.ReadOut(parse);
             Run(console, config, variant, decayScaling, lrValues, wdValues, index, count, threads, output, parse.GetValue(resume), cancellationToken);
@@ -56,7 +56,7 @@ internal static class SweepCommand
 
         var merge = new Command("merge", "Merge the part files of a sharded sweep (files, or folders holding sweep-part-*.json) and draw the heatmap.");
         var inputs = new Argument<string[]>("parts") { Description = "Part files or folders.", Arity = ArgumentArity.OneOrMore };
-        var mergeOut = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => Path.Combine("lab-output", "sweep") };
+        var mergeOut = TrainingOptions.OutputOption(Path.Combine("lab-output", "sweep"));
         merge.Add(inputs);
         merge.Add(mergeOut);
         merge.SetAction(parse =>
@@ -90,7 +90,7 @@ internal static class SweepCommand
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n)
             || n < 1 || i >= n)
         {
-            throw new LabException($"--shard must be i/n with 0 <= i < n (e.g. 0/4), was '{text}'.");
+            throw LabException.Usage($"--shard must be i/n with 0 <= i < n (e.g. 0/4), was '{text}'.");
         }
         return (i, n);
     }
@@ -139,7 +139,7 @@ internal static class SweepCommand
                     }, cancellationToken, scaling);
                     var m = result.Final;
                     var trial = new SweepTrial(t, spec.LearningRate, spec.WeightDecay, m.TrainLoss, m.TestLoss, m.TestAccuracy,
-                        1 - m.TestAccuracy, m.DecayedWeightNorm, result.Diverged, Math.Round(m.TotalElapsed.TotalSeconds, 3));
+                        ResultFiles.ErrorRate(m.TestAccuracy, test.Count), m.DecayedWeightNorm, result.Diverged, Math.Round(m.TotalElapsed.TotalSeconds, 3));
                     lock (gate)
                     {
                         // Saved before the next trial starts, so an interruption loses at most the trials in flight.
@@ -256,7 +256,7 @@ internal static class SweepCommand
         foreach (var t in report.Trials) errors[t.Index / grid.WeightDecays.Length, t.Index % grid.WeightDecays.Length] = 100 * t.TestError;
         var best = report.Trials.Where(t => double.IsFinite(t.TestError)).MinBy(t => t.TestError);
         files.AddRange(Charts.Heatmap(Path.Combine(output, "heatmap"),
-            $"{grid.Optimizer}: final test error (%) after {grid.Epochs} epochs",
+            $"{grid.Optimizer}: final test error (%) after {Lists.Count(grid.Epochs, "epoch")}",
             grid.Optimizer.EndsWith("l2", StringComparison.Ordinal) ? "L2 factor λ (coupled)" : $"weight decay λ (decoupled, {grid.DecayScaling} scaling)",
             "peak learning rate",
             grid.WeightDecays.Select(G).ToArray(), grid.LearningRates.Select(G).ToArray(), errors, "test error (%)", "F1",

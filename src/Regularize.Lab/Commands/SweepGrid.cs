@@ -17,7 +17,7 @@ internal sealed record SweepGrid(string Optimizer, string DecayScaling, double[]
 
     public string Describe() =>
         $"{Optimizer} ({DecayScaling} decay scaling), lr {Lists.Format(LearningRates)} × λ {Lists.Format(WeightDecays)}, " +
-        $"{Epochs} epochs, batch {BatchSize}, {(Model == "cnn" ? "CNN" : "MLP")} {string.Join("-", Hidden)}, seed {Seed}{(Augment ? ", augmented" : "")}, data {TrainExamples}/{TestExamples} ({DataFingerprint})";
+        $"{Lists.Count(Epochs, "epoch")}, batch {BatchSize}, {(Model == "cnn" ? "CNN" : "MLP")} {string.Join("-", Hidden)}, seed {Seed}{(Augment ? ", augmented" : "")}, data {TrainExamples}/{TestExamples} ({DataFingerprint})";
 
     public bool SameAs(SweepGrid other) =>
         Optimizer == other.Optimizer && DecayScaling == other.DecayScaling && LearningRates.SequenceEqual(other.LearningRates)

@@ -13,18 +13,18 @@ internal sealed class TrainingOptions
     public TrainingOptions(Command command, int epochs, string output, bool withBatchSize = true)
     {
         _withBatchSize = withBatchSize;
-        Data = new Option<string?>("--data") { Description = "Folder with the four Fashion-MNIST IDX files (plain or .gz). Default: the shipped subset data/fashion-mnist." };
-        Epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => epochs };
-        BatchSize = new Option<int>("--batch-size") { Description = "Examples per step.", DefaultValueFactory = _ => Variant.ReferenceBatchSize };
-        Hidden = new Option<int[]>("--hidden") { Description = "Hidden layer widths of the MLP, comma-separated.", CustomParser = Lists.Ints, DefaultValueFactory = _ => [256, 128] };
-        Model = new Option<string>("--model") { Description = "The network: mlp (layers --hidden) or cnn (conv stages --channels, then --dense units).", DefaultValueFactory = _ => "mlp" };
+        Data = new Option<string?>("--data", "-d") { Description = "Folder with the four Fashion-MNIST IDX files (plain or .gz). Default: the shipped subset data/fashion-mnist." };
+        Epochs = new Option<int>("--epochs", "-e") { Description = "Passes over the training set.", DefaultValueFactory = _ => epochs };
+        BatchSize = new Option<int>("--batch-size", "-b") { Description = "Examples per step.", DefaultValueFactory = _ => Variant.ReferenceBatchSize };
+        Hidden = new Option<int[]?>("--hidden") { Description = Lists.WithDefault("Hidden layer widths of the MLP, comma-separated.", DefaultHidden), CustomParser = Lists.Ints };
+        Model = new Option<string>("--model", "-m") { Description = "The network: mlp (layers --hidden) or cnn (conv stages --channels, then --dense units).", DefaultValueFactory = _ => "mlp" };
         Model.AcceptOnlyFromAmong("mlp", "cnn");
-        Channels = new Option<int[]>("--channels") { Description = "CNN only: output channels of each 3×3 conv stage (conv, batch norm, ReLU, 2×2 max-pool), comma-separated.", CustomParser = Lists.Ints, DefaultValueFactory = _ => [32, 64] };
+        Channels = new Option<int[]?>("--channels") { Description = Lists.WithDefault("CNN only: output channels of each 3×3 conv stage (conv, batch norm, ReLU, 2×2 max-pool), comma-separated.", DefaultChannels), CustomParser = Lists.Ints };
         Dense = new Option<int>("--dense") { Description = "CNN only: units of the dense layer after the conv stages (followed by dropout 0.25).", DefaultValueFactory = _ => 128 };
         Augment = new Option<bool>("--augment") { Description = "Augment the training images as they are loaded: random crop (padding 2), horizontal flip (p = 0.5), random erasing (p = 0.5); seeded, resumable." };
-        Seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights and the data order.", DefaultValueFactory = _ => 1 };
-        Threads = new Option<int>("--threads") { Description = "Threads to use (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        Out = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => output };
+        Seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the initial weights and the data order.", DefaultValueFactory = _ => 1 };
+        Threads = ThreadsOption();
+        Out = OutputOption(output);
         foreach (var o in new Option[] { Data, Epochs, BatchSize, Model, Hidden, Channels, Dense, Augment, Seed, Threads, Out })
         {
             if (o != BatchSize || withBatchSize) command.Add(o);
@@ -37,11 +37,31 @@ internal sealed class TrainingOptions
 
     public Option<int> BatchSize { get; }
 
-    public Option<int[]> Hidden { get; }
+    /// <summary>The MLP's hidden widths when <c>--hidden</c> is not given.</summary>
+    public static readonly int[] DefaultHidden = [256, 128];
+
+    /// <summary>The CNN's conv channels when <c>--channels</c> is not given.</summary>
+    public static readonly int[] DefaultChannels = [32, 64];
+
+    /// <summary><c>-t|--threads</c>: absent means all cores (help says so rather than showing the build machine's count).</summary>
+    public static Option<int?> ThreadsOption() => new("--threads", "-t") { Description = "Threads to use [default: all cores]." };
+
+    /// <summary><c>-o|--output</c>, the output folder.</summary>
+    public static Option<string> OutputOption(string folder) => new("--output", "-o") { Description = "Output folder.", DefaultValueFactory = _ => folder };
+
+    /// <summary>The value of a <see cref="ThreadsOption"/>: all cores when absent; a usage error unless positive.</summary>
+    public static int ReadThreads(ParseResult parse, Option<int?> option)
+    {
+        int threads = parse.GetValue(option) ?? Environment.ProcessorCount;
+        if (threads <= 0) throw LabException.Usage($"--threads must be positive, was {threads}.");
+        return threads;
+    }
+
+    public Option<int[]?> Hidden { get; }
 
     public Option<string> Model { get; }
 
-    public Option<int[]> Channels { get; }
+    public Option<int[]?> Channels { get; }
 
     public Option<int> Dense { get; }
 
@@ -49,7 +69,7 @@ internal sealed class TrainingOptions
 
     public Option<ulong> Seed { get; }
 
-    public Option<int> Threads { get; }
+    public Option<int?> Threads { get; }
 
     public Option<string> Out { get; }
 
@@ -58,28 +78,23 @@ internal sealed class TrainingOptions
     {
         int epochs = parse.GetValue(Epochs);
         int batch = _withBatchSize ? parse.GetValue(BatchSize) : Variant.ReferenceBatchSize; // an option not added reads as 0
-        int[] hidden = parse.GetValue(Hidden) ?? [];
-        if (epochs <= 0) throw new LabException($"--epochs must be positive, was {epochs}.");
-        if (batch <= 0) throw new LabException($"--batch-size must be positive, was {batch}.");
-        if (hidden.Any(h => h <= 0)) throw new LabException($"--hidden widths must be positive, were {string.Join(",", hidden)}.");
+        int[] hidden = Lists.Or(parse.GetValue(Hidden), DefaultHidden);
+        if (epochs <= 0) throw LabException.Usage($"--epochs must be positive, was {epochs}.");
+        if (batch <= 0) throw LabException.Usage($"--batch-size must be positive, was {batch}.");
+        if (hidden.Any(h => h <= 0)) throw LabException.Usage($"--hidden widths must be positive, were {string.Join(",", hidden)}.");
         string model = parse.GetValue(Model) ?? "mlp";
-        int[] channels = parse.GetValue(Channels) ?? [];
+        int[] channels = Lists.Or(parse.GetValue(Channels), DefaultChannels);
         int dense = parse.GetValue(Dense);
         if (model == "cnn" && (channels.Length == 0 || channels.Any(c => c <= 0)))
         {
-            throw new LabException($"--channels must be one or more positive widths, were {string.Join(",", channels)}.");
+            throw LabException.Usage($"--channels must be one or more positive widths, were {string.Join(",", channels)}.");
         }
-        if (model == "cnn" && dense <= 0) throw new LabException($"--dense must be positive, was {dense}.");
+        if (model == "cnn" && dense <= 0) throw LabException.Usage($"--dense must be positive, was {dense}.");
         ReadThreads(parse);
         return new TrainingConfig(LabData.Resolve(parse.GetValue(Data)), epochs, batch, hidden, parse.GetValue(Seed), model, channels, dense, parse.GetValue(Augment));
     }
 
-    public int ReadThreads(ParseResult parse)
-    {
-        int threads = parse.GetValue(Threads);
-        if (threads <= 0) throw new LabException($"--threads must be positive, was {threads}.");
-        return threads;
-    }
+    public int ReadThreads(ParseResult parse) => ReadThreads(parse, Threads);
 
     public string ReadOut(ParseResult parse)
     {

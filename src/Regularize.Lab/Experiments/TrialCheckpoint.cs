@@ -87,7 +87,7 @@ internal sealed class TrialCheckpoint
         {
             throw new LabException($"{Path} was written by a run with {string.Join(", ", differences.Select(d => d.Saved))}; " +
                 $"this run has {string.Join(", ", differences.Select(d => d.Now))}. Resume with the same options, " +
-                "or leave out --resume to start again (or choose another --out).");
+                "or leave out --resume to start again (or choose another --output).");
         }
         Resume = new SavedTrial(data, saved.InitialDecayedWeightNorm, History(saved, data.Progress));
         return true;

@@ -8,7 +8,7 @@ namespace Regularize.Lab.Experiments;
 /// <summary>
 /// One optimizer variant of the lab, an entry of the catalog <see cref="All"/>: an optimizer with a place for its
 /// coefficient (coupled L2 in the gradient, decoupled on the weights, inside the rule, or L1), default hyperparameters,
-/// and a factory; every command (<c>compare --variants</c>, <c>sweep</c>/<c>lr-find --optimizer</c>, <c>batch-size --variant</c>)
+/// and a factory; every command (<c>compare</c>, <c>sweep</c>, <c>lr-find</c> and <c>batch-size</c>, through <c>-v|--variant</c>)
 /// builds its optimizer through <see cref="Create"/>, with nothing specific to one optimizer elsewhere. The learning-rate
 /// schedule is the same for all: linear warm-up over the first 5% of the steps from 1% of the peak, then cosine annealing to
 /// 1% of the peak at the last step. Weight decay applies to the weight matrices only (<see cref="DecayMask"/>); biases are not
@@ -24,7 +24,7 @@ namespace Regularize.Lab.Experiments;
 /// The optimizer over the parameter groups (λ, or λ₁, already set per group), the peak learning rate, the variant's λ and
 /// the decoupled decay scaling (ignored by variants whose decay is not decoupled).
 /// </param>
-/// <param name="InDefaultSet">True for the variants <c>compare</c> runs when <c>--variants</c> is not given.</param>
+/// <param name="InDefaultSet">True for the variants <c>compare</c> runs when <c>--variant</c> is not given.</param>
 /// <param name="PerLayerDecay">One group per weight matrix with λ geometric from λ/10 to 10·λ instead of one decayed group.</param>
 /// <param name="LrScaledSweepDecays">
 /// <c>sweep</c>'s default λ grid when decoupled decay is scaled by lr (null: 0, 1e-3, 1e-2, 0.1, 1); a small default lr needs larger λ.

@@ -14,11 +14,20 @@ internal static class Charts
     /// With <paramref name="logX"/> (or <paramref name="logY"/>) the axis is logarithmic: values are plotted as
     /// log₁₀ and labelled as powers of ten; non-positive values are left out. <paramref name="xTicks"/>, if given,
     /// replaces the x axis's ticks by these positions and labels (for an axis of transformed values, such as log₂ b
-    /// labelled with b).
+    /// labelled with b). With <paramref name="integerX"/> the x axis has whole-number ticks only (epochs: a run of two
+    /// epochs is labelled 1, 2, not 1.0, 1.2, …).
     /// </summary>
     public static IReadOnlyList<string> Lines(string basePath, string title, string xLabel, string yLabel, IReadOnlyList<Series> series,
         bool logX = false, bool logY = false, string? rightLabel = null, int width = DefaultWidth, int height = DefaultHeight,
-        IReadOnlyList<(double X, string Label)>? markers = null, double? yMax = null, IReadOnlyList<(double X, string Label)>? xTicks = null)
+        IReadOnlyList<(double X, string Label)>? markers = null, double? yMax = null, IReadOnlyList<(double X, string Label)>? xTicks = null,
+        bool integerX = false) =>
+        Save(LinesPlot(title, xLabel, yLabel, series, logX, logY, rightLabel, markers, yMax, xTicks, integerX), basePath, width, height);
+
+    /// <summary>The plot <see cref="Lines"/> saves (for tests).</summary>
+    internal static Plot LinesPlot(string title, string xLabel, string yLabel, IReadOnlyList<Series> series,
+        bool logX = false, bool logY = false, string? rightLabel = null,
+        IReadOnlyList<(double X, string Label)>? markers = null, double? yMax = null, IReadOnlyList<(double X, string Label)>? xTicks = null,
+        bool integerX = false)
     {
         var plot = new Plot();
         plot.Title(title);
@@ -59,6 +68,7 @@ internal static class Charts
             plot.Axes.SetLimitsY(0, top);
         }
         if (logX) plot.Axes.Bottom.TickGenerator = LogTicks();
+        else if (integerX) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         if (xTicks is not null)
         {
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
@@ -73,7 +83,7 @@ internal static class Charts
         {
             plot.HideLegend();
         }
-        return Save(plot, basePath, width, height);
+        return plot;
     }
 
     /// <summary>

@@ -27,11 +27,11 @@ internal static class EpochCharts
         return
         [
             .. Charts.Lines(Path.Combine(output, "loss"), "Cross-entropy loss per epoch (bold: test, pale: train)",
-                "epoch", "loss (nats per example)", loss),
+                "epoch", "loss (nats per example)", loss, integerX: true),
             .. Charts.Lines(Path.Combine(output, "accuracy"), "Accuracy per epoch (bold: test, pale: train)",
-                "epoch", "accuracy (%)", accuracy),
+                "epoch", "accuracy (%)", accuracy, integerX: true),
             .. Charts.Lines(Path.Combine(output, "weight-norm"), "Norm of the weight matrices (the decayed parameters)",
-                "epoch (0: initial weights)", "‖θ‖₂", norm),
+                "epoch (0: initial weights)", "‖θ‖₂", norm, integerX: true),
         ];
     }
 }

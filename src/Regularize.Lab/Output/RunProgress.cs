@@ -14,6 +14,9 @@ internal sealed class RunProgress
     private readonly object _gate = new();
     private ProgressTask[]? _tasks;
 
+    /// <summary>The live bars, one per run (null on redirected output); for tests.</summary>
+    internal IReadOnlyList<ProgressTask>? Tasks => _tasks;
+
     private RunProgress(LabConsole console) => _console = console;
 
     public static T Show<T>(LabConsole console, IReadOnlyList<(string Name, double Total)> runs, Func<RunProgress, T> body)
@@ -28,9 +31,14 @@ internal sealed class RunProgress
                 new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
-                progress._tasks = runs.Select(r => ctx.AddTask(Markup.Escape(r.Name), autoStart: true, maxValue: Math.Max(1, r.Total))).ToArray();
+                // A bar starts at its run's first update, so its elapsed time is its own, not the time the runs before it took.
+                progress._tasks = runs.Select(r => ctx.AddTask(Markup.Escape(r.Name), autoStart: false, maxValue: Math.Max(1, r.Total))).ToArray();
                 result = body(progress);
-                foreach (var t in progress._tasks) t.Value = t.MaxValue;
+                foreach (var t in progress._tasks)
+                {
+                    if (!t.IsStarted) t.StartTask();
+                    t.Value = t.MaxValue;
+                }
             });
         return result;
     }
@@ -40,6 +48,10 @@ internal sealed class RunProgress
     {
         if (_tasks is null) return;
         var task = _tasks[run];
+        lock (_gate)
+        {
+            if (!task.IsStarted) task.StartTask();
+        }
         task.Value = done;
         task.Description = Markup.Escape(description);
     }
