@@ -44,8 +44,9 @@ public class DocsSampleTests
     [Test]
     public void Sample_InTheDocs_IsTheCodeOfTheTest()
     {
-        string testFile = SourcePath();
-        string docs = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(testFile)!, "..", "..", "docs", "onnx.md"));
+        string root = RepositoryRoot();
+        string testFile = Path.Combine(root, "tests", "Regularize.Onnx.Tests", "DocsSampleTests.cs");
+        string docs = Path.Combine(root, "docs", "onnx.md");
         var doc = File.ReadAllLines(docs);
         int start = Array.IndexOf(doc, "```csharp");
         int end = Array.IndexOf(doc, "```", start + 1);
@@ -62,5 +63,13 @@ public class DocsSampleTests
         Assert.That(code, Is.EqualTo(sample), "docs/onnx.md's first C# block and this test's sample differ");
     }
 
-    private static string SourcePath([CallerFilePath] string path = "") => path;
+    // The repository root, found from the test binaries: [CallerFilePath] is mapped to /_/ in a CI (deterministic) build.
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Regularize.sln"))) return dir.FullName;
+        }
+        throw new DirectoryNotFoundException($"No folder above {TestContext.CurrentContext.TestDirectory} holds Regularize.sln.");
+    }
 }

@@ -7,6 +7,7 @@ using Regularize.Regularization;
 using Regularize.Schedules;
 using Regularize.Serialization;
 using Regularize.Tensors;
+using Regularize.Tests.Data;
 
 namespace Regularize.Tests.Training;
 
@@ -119,7 +120,7 @@ public class PortingExampleTests
     [Test]
     public void Doc_HoldsTheTranslationVerbatim()
     {
-        string source = File.ReadAllText(ThisFile());
+        string source = File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Regularize.Tests", "Training", "PortingExampleTests.cs"));
         int begin = source.IndexOf("// porting.md:begin", StringComparison.Ordinal);
         int end = source.IndexOf("// porting.md:end", StringComparison.Ordinal);
         var lines = source[begin..end].Split('\n').Skip(1).Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToArray();
@@ -137,12 +138,6 @@ public class PortingExampleTests
         }
     }
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(Path.GetDirectoryName(ThisFile())!);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Regularize.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("Regularize.sln not found above " + ThisFile());
-    }
+    // [CallerFilePath] is mapped to /_/ in a CI (deterministic) build, so files are found from the repository root.
+    private static string RepositoryRoot() => RepoPaths.Root;
 }
