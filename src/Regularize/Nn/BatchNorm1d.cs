@@ -16,12 +16,8 @@ namespace Regularize.Nn;
 /// depend on the rest of its batch. Without tracked running statistics the batch's are used in both modes.</para>
 /// <para>Composed from recorded primitives; a fused kernel would save the intermediates (see <see cref="LayerNorm"/>).</para>
 /// </remarks>
-public sealed class BatchNorm1d : Module
+public sealed class BatchNorm1d : BatchNorm
 {
-    private readonly Tensor? _runningMean;
-    private readonly Tensor? _runningVar;
-    private readonly Tensor? _numBatchesTracked;
-
     /// <summary>Creates the layer.</summary>
     /// <param name="numFeatures">C, the number of features (columns); positive.</param>
     /// <param name="eps">ε, added to the variance; positive.</param>
@@ -30,77 +26,9 @@ public sealed class BatchNorm1d : Module
     /// <param name="trackRunningStats">Whether to keep running statistics (and use them in evaluation mode).</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
     public BatchNorm1d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numFeatures);
-        if (!(eps > 0) || !double.IsFinite(eps)) throw new ArgumentOutOfRangeException(nameof(eps), eps, $"eps must be positive and finite, was {eps}.");
-        if (momentum is double mo && !(mo >= 0 && mo <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"momentum must be in [0, 1] or null, was {mo}.");
-        }
-        NumFeatures = numFeatures;
-        Eps = eps;
-        _momentum = momentum;
-        if (affine)
-        {
-            Weight = RegisterParameter("weight", new Parameter(Tensor.Ones(numFeatures), "weight"));
-            Bias = RegisterParameter("bias", new Parameter(Tensor.Zeros(numFeatures), "bias"));
-        }
-        if (trackRunningStats)
-        {
-            _runningMean = RegisterBuffer("running_mean", Tensor.Zeros(numFeatures));
-            _runningVar = RegisterBuffer("running_var", Tensor.Ones(numFeatures));
-            _numBatchesTracked = RegisterBuffer("num_batches_tracked", Tensor.Scalar(0f));
-        }
     }
-
-    /// <summary>C, the number of features.</summary>
-    public int NumFeatures { get; }
-
-    /// <summary>ε, added to the variance before the square root.</summary>
-    public double Eps { get; }
-
-    /// <summary>m, the weight of a new batch in the running statistics, in [0, 1]; null for a cumulative average. Settable,
-    /// as PyTorch's attribute is (SWA's BatchNorm update switches to the cumulative average for one pass).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1].</exception>
-    public double? Momentum
-    {
-        get => _momentum;
-        set
-        {
-            if (value is double mo && !(mo >= 0 && mo <= 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, $"momentum must be in [0, 1] or null, was {mo}.");
-            }
-            _momentum = value;
-        }
-    }
-
-    private double? _momentum;
-
-    /// <summary>Resets the running statistics as <c>reset_running_stats</c> does: mean 0, variance 1, no batches tracked.
-    /// Does nothing without tracked statistics.</summary>
-    public void ResetRunningStats()
-    {
-        if (_runningMean is null) return;
-        _runningMean.Span.Clear();
-        _runningVar!.Span.Fill(1f);
-        _numBatchesTracked!.Span[0] = 0f;
-    }
-
-    /// <summary>γ, shape <c>[C]</c>, or null when not affine.</summary>
-    public Parameter? Weight { get; }
-
-    /// <summary>β, shape <c>[C]</c>, or null when not affine.</summary>
-    public Parameter? Bias { get; }
-
-    /// <summary>The running mean (buffer <c>running_mean</c>, shape <c>[C]</c>), or null when running statistics are not tracked.</summary>
-    public Tensor? RunningMean => _runningMean;
-
-    /// <summary>The running unbiased variance (buffer <c>running_var</c>, shape <c>[C]</c>), or null when running statistics are not tracked.</summary>
-    public Tensor? RunningVar => _runningVar;
-
-    /// <summary>How many training batches have updated the running statistics.</summary>
-    public long NumBatchesTracked => _numBatchesTracked is null ? 0 : (long)_numBatchesTracked.Item();
 
     /// <inheritdoc/>
     protected override string Signature => $"BatchNorm1d {NumFeatures}";
@@ -115,7 +43,7 @@ public sealed class BatchNorm1d : Module
         if (input.Shape[1] != NumFeatures) throw InputError(input, $"has {input.Shape[1]} features, expected {NumFeatures}");
 
         Tensor y;
-        if (IsTraining || _runningMean is null)
+        if (IsTraining || RunningMean is null)
         {
             int n = input.Shape[0];
             if (n < 2) throw InputError(input, "has a single row; batch statistics need more than 1 value per feature in training mode");
@@ -123,13 +51,13 @@ public sealed class BatchNorm1d : Module
             var centred = input - mean;
             var variance = centred.Square().Mean(0, keepDims: true);
             y = centred / (variance + (float)Eps).Sqrt();
-            if (IsTraining && _runningMean is not null) UpdateRunningStats(mean, variance, n);
+            if (IsTraining && RunningMean is not null) UpdateRunningStats(mean, variance, n);
         }
         else
         {
             // Copies, so that a later training step updating the buffers in place cannot change this graph.
-            var mean = _runningMean.Clone();
-            var scale = (_runningVar!.Clone() + (float)Eps).Sqrt();
+            var mean = RunningMean.Clone();
+            var scale = (RunningVar!.Clone() + (float)Eps).Sqrt();
             y = (input - mean) / scale;
         }
         if (Weight is not null) y = y * Weight.Value + Bias!.Value;
@@ -138,12 +66,10 @@ public sealed class BatchNorm1d : Module
 
     private void UpdateRunningStats(Tensor batchMean, Tensor batchVariance, int n)
     {
-        float count = _numBatchesTracked!.Item() + 1;
-        _numBatchesTracked.Span[0] = count;
-        double m = Momentum ?? 1.0 / count;
+        double m = CountBatch();
         double unbias = n / (n - 1.0);
-        var rm = _runningMean!.Span;
-        var rv = _runningVar!.Span;
+        var rm = RunningMean!.Span;
+        var rv = RunningVar!.Span;
         var bm = batchMean.Span;
         var bv = batchVariance.Span;
         for (int c = 0; c < rm.Length; c++)

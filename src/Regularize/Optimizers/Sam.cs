@@ -38,9 +38,9 @@ namespace Regularize.Optimizers;
 /// <see cref="SecondStep"/> restores θ before the base step checks g'.</para>
 /// <para><b>Batch normalisation.</b> Both forward passes are in training mode, so running statistics are updated
 /// twice per step. The reference implementation (davda54/sam) offers helpers that set every BatchNorm's momentum to 0
-/// for the second pass; <see cref="BatchNorm1d.Momentum"/> is fixed at construction here, so to keep the statistics
-/// of the first pass only, copy <see cref="BatchNorm1d.RunningMean"/> and <see cref="BatchNorm1d.RunningVar"/> before the
-/// second pass and copy them back after it.</para>
+/// for the second pass. Here <see cref="BatchNorm.Momentum"/> can be set to 0 for the second pass and restored after it
+/// (num_batches_tracked still counts both passes), or <see cref="BatchNorm.RunningMean"/> and
+/// <see cref="BatchNorm.RunningVar"/> copied before the second pass and back after it.</para>
 /// <para>In a <c>Trainer</c>, the <c>SharpnessAwareStep</c> callback (Regularize.Training) runs these steps.</para>
 /// <para>The work is sequential in a fixed order (the norm's sum in double), so the result does not depend on the
 /// thread count; after the first step of each parameter nothing is allocated.</para>

@@ -6,7 +6,7 @@ using Regularize.Tensors;
 namespace Regularize.Training;
 
 /// <summary>
-/// Recomputes the running statistics of every <see cref="BatchNorm1d"/> of a model from data, as
+/// Recomputes the running statistics of every <see cref="BatchNorm"/> layer (<see cref="BatchNorm1d"/>, <see cref="BatchNorm2d"/>) of a model from data, as
 /// <c>torch.optim.swa_utils.update_bn</c>: weights averaged by SWA were never used to compute the statistics that were
 /// tracked during training, so these must be measured again for the averaged weights.
 /// </summary>
@@ -27,7 +27,7 @@ public static class BatchNormStatistics
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        var layers = model.NamedModules().Select(m => m.Module).OfType<BatchNorm1d>().Where(b => b.RunningMean is not null).ToList();
+        var layers = model.NamedModules().Select(m => m.Module).OfType<BatchNorm>().Where(b => b.RunningMean is not null).ToList();
         if (layers.Count == 0) return 0;
         var momenta = layers.Select(b => b.Momentum).ToArray();
         bool wasTraining = model.IsTraining;
