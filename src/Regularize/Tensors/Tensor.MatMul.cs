@@ -16,6 +16,69 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentException">The ranks are unsupported or the inner dimensions differ; the message names both shapes.</exception>
     public static Tensor MatMul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false)
     {
+        var shape = ProductShape(a, b, transposeA, transposeB);
+        var y = Empty(shape);
+        MultiplyBatches(a, b, transposeA, transposeB, y);
+        var node = Engine.Record(y, "MatMul", Derivatives.MatMul, a, b);
+        if (node is not null)
+        {
+            node.Saved = a;
+            node.Saved2 = b;
+            node.Flag = transposeA;
+            node.Flag2 = transposeB;
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// Writes the matrix product <c>op(a)·op(b)</c> into <paramref name="destination"/>, which must already have the
+    /// result's shape, and returns it (PyTorch's <c>out=</c>). Nothing is allocated, so code that multiplies
+    /// outside a <see cref="TensorScope"/> (inference, a loop that keeps its own buffers) can reuse one result
+    /// tensor instead of leaving a fresh array for the collector on every call. Shapes as for
+    /// <see cref="MatMul(Tensor, Tensor, bool, bool)"/>.
+    /// </summary>
+    /// <remarks>
+    /// The product is not recorded for <see cref="Tensor.Backward()"/>: when recording is on, neither operand nor the
+    /// destination may require gradients (use the allocating overload, or <see cref="Autograd.GradMode.NoGrad"/>).
+    /// Like a write through <see cref="Span"/>, overwriting a tensor that a recorded graph saved changes what its
+    /// backward pass reads.
+    /// </remarks>
+    /// <param name="a">The left operand (stored <c>[k,m]</c> when <paramref name="transposeA"/>).</param>
+    /// <param name="b">The right operand (stored <c>[n,k]</c> when <paramref name="transposeB"/>).</param>
+    /// <param name="destination">Receives the product; must not share elements with <paramref name="a"/> or <paramref name="b"/>.</param>
+    /// <param name="transposeA">Use aᵀ.</param>
+    /// <param name="transposeB">Use bᵀ.</param>
+    /// <returns><paramref name="destination"/>.</returns>
+    /// <exception cref="ArgumentException">The ranks are unsupported, the inner dimensions differ, the destination's
+    /// shape is not the product's, or the destination overlaps an operand; the message names the shapes.</exception>
+    /// <exception cref="InvalidOperationException">Recording is on and an operand or the destination requires gradients.</exception>
+    public static Tensor MatMul(Tensor a, Tensor b, Tensor destination, bool transposeA = false, bool transposeB = false)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var shape = ProductShape(a, b, transposeA, transposeB);
+        string Describe() => $"MatMul: {a.Shape}{(transposeA ? "ᵀ" : "")} x {b.Shape}{(transposeB ? "ᵀ" : "")} into {destination.Shape}";
+        if (destination.Shape != shape)
+        {
+            throw new ArgumentException($"{Describe()}: the destination must have the product's shape {shape}.", nameof(destination));
+        }
+        if (destination.Overlaps(a) || destination.Overlaps(b))
+        {
+            throw new ArgumentException($"{Describe()}: the destination shares elements with an operand; multiply into a separate tensor.", nameof(destination));
+        }
+        if (Autograd.GradMode.IsEnabled && (a.RequiresGrad || b.RequiresGrad || destination.RequiresGrad))
+        {
+            string which = destination.RequiresGrad ? "the destination" : "an operand";
+            throw new InvalidOperationException(
+                $"{Describe()}: {which} requires gradients, and a product written into a destination is not recorded. " +
+                "Use MatMul(a, b), or compute under GradMode.NoGrad().");
+        }
+        MultiplyBatches(a, b, transposeA, transposeB, destination);
+        return destination;
+    }
+
+    /// <summary>The shape of <c>op(a)·op(b)</c>, after checking the ranks and the inner and batch dimensions.</summary>
+    private static Shape ProductShape(Tensor a, Tensor b, bool transposeA, bool transposeB)
+    {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         string Describe() => $"MatMul: {a.Shape}{(transposeA ? "ᵀ" : "")} x {b.Shape}{(transposeB ? "ᵀ" : "")}";
@@ -36,7 +99,15 @@ public sealed partial class Tensor
         {
             throw new ArgumentException($"{Describe()}: inner dimensions {k} and {kb} differ.");
         }
-        var y = Empty(a.Rank == 3 ? new Shape(batch, m, n) : new Shape(m, n));
+        return a.Rank == 3 ? new Shape(batch, m, n) : new Shape(m, n);
+    }
+
+    /// <summary><c>y = op(a)·op(b)</c> per batch, for shapes <see cref="ProductShape"/> accepted.</summary>
+    private static void MultiplyBatches(Tensor a, Tensor b, bool transposeA, bool transposeB, Tensor y)
+    {
+        int batch = a.Rank == 3 ? a.Shape[0] : 1;
+        int ar = a.Shape[-2], ac = a.Shape[-1], br = b.Shape[-2], bc = b.Shape[-1];
+        int m = y.Shape[-2], n = y.Shape[-1], k = transposeA ? ar : ac;
         int aSize = ar * ac, bSize = b.Rank == 3 ? br * bc : 0, cSize = m * n;
         for (int i = 0; i < batch; i++)
         {
@@ -45,15 +116,6 @@ public sealed partial class Tensor
                 b.Span.Slice(i * bSize, br * bc), bc,
                 y.Span.Slice(i * cSize, cSize), n, maxDegreeOfParallelism: Parallelism.MaxDegreeOfParallelism);
         }
-        var node = Engine.Record(y, "MatMul", Derivatives.MatMul, a, b);
-        if (node is not null)
-        {
-            node.Saved = a;
-            node.Saved2 = b;
-            node.Flag = transposeA;
-            node.Flag2 = transposeB;
-        }
-        return y;
     }
 
     /// <summary>

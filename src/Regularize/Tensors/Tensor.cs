@@ -61,6 +61,11 @@ public sealed partial class Tensor
         }
     }
 
+    /// <summary>True when this tensor and <paramref name="other"/> are windows onto the same storage that share an element.</summary>
+    internal bool Overlaps(Tensor other) =>
+        ReferenceEquals(Storage, other.Storage) && Length > 0 && other.Length > 0
+        && Offset < other.Offset + other.Length && other.Offset < Offset + Length;
+
     /// <summary>True once the <see cref="TensorScope"/> this tensor was created in has ended; its memory is then reused.</summary>
     public bool IsReleased => _released;
 

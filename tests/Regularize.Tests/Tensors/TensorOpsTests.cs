@@ -1,3 +1,4 @@
+using Regularize.Autograd;
 using Regularize.Tensors;
 
 namespace Regularize.Tests.Tensors;
@@ -159,6 +160,66 @@ public class TensorOpsTests
             Throws.ArgumentException.With.Message.EqualTo("MatMul: [32,784] x [512,256]: inner dimensions 784 and 512 differ."));
         Assert.That(() => Tensor.MatMul(Tensor.Ones(2, 3, 4), Tensor.Ones(3, 4, 5)), Throws.ArgumentException.With.Message.Contains("batch sizes 2 and 3"));
         Assert.That(() => Tensor.MatMul(Tensor.Ones(4), Tensor.Ones(4, 5)), Throws.ArgumentException.With.Message.Contains("ranks"));
+    }
+
+    [Test]
+    public void MatMulIntoADestinationEqualsTheAllocatingProductBitForBit()
+    {
+        var a = Tensor.RandomNormal([37, 53], seed: 1);
+        var b = Tensor.RandomNormal([53, 29], seed: 2);
+        var destination = Tensor.Full(float.NaN, 37, 29); // stale contents must not leak into the product
+        var returned = Tensor.MatMul(a, b, destination);
+        Assert.That(returned, Is.SameAs(destination));
+        Assert.That(destination.ToArray(), Is.EqualTo(Tensor.MatMul(a, b).ToArray()));
+        // The same buffer again, with transposed operands stored the other way round.
+        Tensor.MatMul(a.Transpose(), b.Transpose(), destination, transposeA: true, transposeB: true);
+        Assert.That(destination.ToArray(), Is.EqualTo(Tensor.MatMul(a, b).ToArray()));
+        // Batched 3x3 and shared 3x2 forms.
+        var a3 = Tensor.RandomNormal([3, 5, 7], seed: 3);
+        var b3 = Tensor.RandomNormal([3, 7, 4], seed: 4);
+        var d3 = Tensor.Zeros(3, 5, 4);
+        Assert.That(Tensor.MatMul(a3, b3, d3).ToArray(), Is.EqualTo(Tensor.MatMul(a3, b3).ToArray()));
+        var shared = Tensor.RandomNormal([7, 4], seed: 5);
+        Assert.That(Tensor.MatMul(a3, shared, d3).ToArray(), Is.EqualTo(Tensor.MatMul(a3, shared).ToArray()));
+    }
+
+    [Test]
+    public void MatMulIntoADestinationRejectsWrongShapesOverlapsAndRecordingBeforeWriting()
+    {
+        var a = Tensor.Ones(2, 3);
+        var b = Tensor.Ones(3, 4);
+        var wrong = Tensor.Full(7f, 4, 2);
+        Assert.That(() => Tensor.MatMul(a, b, wrong), Throws.ArgumentException.With.Message.EqualTo(
+            "MatMul: [2,3] x [3,4] into [4,2]: the destination must have the product's shape [2,4]. (Parameter 'destination')"));
+        Assert.That(wrong.ToArray(), Is.All.EqualTo(7f));
+        Assert.That(() => Tensor.MatMul(a, b, null!), Throws.ArgumentNullException);
+
+        // A destination that is a view onto an operand's elements would be read while it is written.
+        var square = Tensor.Ones(4, 4);
+        Assert.That(() => Tensor.MatMul(square, square, square), Throws.ArgumentException.With.Message.Contains("shares elements with an operand"));
+
+        var weights = Tensor.Ones(3, 4);
+        weights.RequiresGrad = true;
+        var destination = Tensor.Full(7f, 2, 4);
+        Assert.That(() => Tensor.MatMul(a, weights, destination), Throws.InvalidOperationException.With.Message.Contains("an operand requires gradients"));
+        Assert.That(destination.ToArray(), Is.All.EqualTo(7f));
+        using (GradMode.NoGrad())
+        {
+            Assert.That(Tensor.MatMul(a, weights, destination).ToArray(), Is.All.EqualTo(3f));
+        }
+    }
+
+    [Test]
+    public void MatMulIntoADestinationRejectsADestinationThatOverlapsAnOperandInOneArena()
+    {
+        // Two windows of one storage: disjoint ones are fine, overlapping ones are refused.
+        var arena = Tensor.Arange(0, 16).Reshape(4, 4);
+        var top = arena.Rows(0, 2);    // elements 0..7
+        var bottom = arena.Rows(2, 2); // elements 8..15
+        var identity = Tensor.FromArray([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], 4, 4);
+        Tensor.MatMul(top, identity, bottom);
+        Assert.That(bottom.ToArray(), Is.EqualTo(Enumerable.Range(0, 8).Select(i => (float)i)));
+        Assert.That(() => Tensor.MatMul(top, identity, top), Throws.ArgumentException.With.Message.Contains("shares elements"));
     }
 
     private static float[] Naive(float[] a, float[] b, int m, int k, int n)
