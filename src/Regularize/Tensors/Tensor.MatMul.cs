@@ -39,7 +39,7 @@ public sealed partial class Tensor
     /// </summary>
     /// <remarks>
     /// The product is not recorded for <see cref="Tensor.Backward()"/>: when recording is on, neither operand nor the
-    /// destination may require gradients (use the allocating overload, or <see cref="Autograd.GradMode.NoGrad"/>).
+    /// destination may require gradients (use the allocating overload, or <c>GradMode.NoGrad()</c>).
     /// Like a write through <see cref="Span"/>, overwriting a tensor that a recorded graph saved changes what its
     /// backward pass reads.
     /// </remarks>
@@ -65,7 +65,7 @@ public sealed partial class Tensor
         {
             throw new ArgumentException($"{Describe()}: the destination shares elements with an operand; multiply into a separate tensor.", nameof(destination));
         }
-        if (Autograd.GradMode.IsEnabled && (a.RequiresGrad || b.RequiresGrad || destination.RequiresGrad))
+        if (GradState.IsEnabled && (a.RequiresGrad || b.RequiresGrad || destination.RequiresGrad))
         {
             string which = destination.RequiresGrad ? "the destination" : "an operand";
             throw new InvalidOperationException(
