@@ -315,7 +315,7 @@ internal static class CompareCommand
                 steps.Select(t => schedule.At((long)t) * Scale(r) * r.Spec.WeightDecay).ToArray(), Color: i));
         }
 
-        files.AddRange(Charts.Lines(Path.Combine(output, "learning-rate"), "Learning rate per step: linear warm-up, then cosine (constant when schedule-free)",
+        files.AddRange(Charts.Lines(Path.Combine(output, "learning-rate"), results.Any(r => r.Spec.Variant.ScheduleFree) ? "Learning rate per step: warm-up, then cosine or flat" : "Learning rate per step: linear warm-up, then cosine",
             "step (batch)", "learning rate", lr, logY: true));
         files.AddRange(Charts.Lines(Path.Combine(output, "weight-decay"), "Decay coefficient per step",
             "step (batch)", scaling == Regularization.DecayScaling.ScheduleMultiplier ? "lr(t)·λ, or ηₜ·λ (decoupled)" : "lr(t)·λ", decay, logY: true));
