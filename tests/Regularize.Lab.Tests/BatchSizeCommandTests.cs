@@ -113,7 +113,7 @@ public class BatchSizeCommandTests : SyntheticDataFixture
             // Σ lr(t)·λ over the run's schedule (warm-up + cosine).
             long total = r.GetProperty("totalSteps").GetInt64();
             Assert.That(total, Is.EqualTo(epochs * ((TrainingSetSize + b - 1) / b)));
-            var schedule = Variant.Schedule(ExpectedLr(b), total);
+            var schedule = Variant.Find("adamw").Schedule(ExpectedLr(b), total);
             double sum = 0;
             for (long t = 0; t < total; t++) sum += schedule.At(t) * ExpectedLambda(b);
             Assert.That(r.GetProperty("decaySum").GetDouble(), Is.EqualTo(sum).Within(1e-9).Percent, $"Σ lr·λ at batch {b}");

@@ -128,7 +128,7 @@ internal static class BatchSizeCommand
 
     private static BatchSizeRun Summarize(int batchSize, TrialResult r, List<double> trainSeconds, int trainCount)
     {
-        var schedule = Variant.Schedule(r.Spec.LearningRate, r.TotalSteps);
+        var schedule = r.Spec.Variant.Schedule(r.Spec.LearningRate, r.TotalSteps);
         double decaySum = 0;
         for (long t = 0; t < r.TotalSteps; t++) decaySum += schedule.At(t) * r.Spec.WeightDecay;
         double perEpoch = Median(trainSeconds);

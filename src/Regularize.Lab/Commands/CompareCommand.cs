@@ -281,6 +281,10 @@ internal static class CompareCommand
         return [csvPath, jsonPath];
     }
 
+    /// <summary>True when two results ran the same learning-rate schedule (same peak, same shape).</summary>
+    private static bool SameSchedule(TrialResult a, TrialResult b) =>
+        a.Spec.LearningRate == b.Spec.LearningRate && a.Spec.Variant.ScheduleFree == b.Spec.Variant.ScheduleFree;
+
     private static IEnumerable<string> Plot(string output, TrainingConfig config, IReadOnlyList<TrialResult> results, Regularization.DecayScaling scaling)
     {
         var files = new List<string>(EpochCharts.Write(output, results.Select(r => (r.Spec.Variant.Name, r)).ToList()));
@@ -293,9 +297,9 @@ internal static class CompareCommand
         for (int i = 0; i < results.Count; i++)
         {
             var r = results[i];
-            if (results.Take(i).Any(q => q.Spec.LearningRate == r.Spec.LearningRate)) continue;
-            var schedule = Variant.Schedule(r.Spec.LearningRate, r.TotalSteps);
-            string names = string.Join(", ", results.Where(q => q.Spec.LearningRate == r.Spec.LearningRate).Select(q => q.Spec.Variant.Name));
+            if (results.Take(i).Any(q => SameSchedule(q, r))) continue;
+            var schedule = r.Spec.Variant.Schedule(r.Spec.LearningRate, r.TotalSteps);
+            string names = string.Join(", ", results.Where(q => SameSchedule(q, r)).Select(q => q.Spec.Variant.Name));
             lr.Add(new Series(names, steps, steps.Select(t => schedule.At((long)t)).ToArray(), Color: i));
         }
         double Scale(TrialResult r) => r.Spec.Variant.IsDecoupled && scaling == Regularization.DecayScaling.ScheduleMultiplier ? 1 / r.Spec.LearningRate : 1;
@@ -303,15 +307,15 @@ internal static class CompareCommand
         {
             // The coefficient of θ per step: lr(t)·λ, or ηₜ·λ = lr(t)/peak·λ for decoupled decay with the paper's scaling.
             var r = results[i];
-            bool Same(TrialResult q) => q.Spec.LearningRate == r.Spec.LearningRate && q.Spec.WeightDecay == r.Spec.WeightDecay && Scale(q) == Scale(r);
+            bool Same(TrialResult q) => SameSchedule(q, r) && q.Spec.WeightDecay == r.Spec.WeightDecay && Scale(q) == Scale(r);
             if (results.Take(i).Any(Same)) continue;
-            var schedule = Variant.Schedule(r.Spec.LearningRate, r.TotalSteps);
+            var schedule = r.Spec.Variant.Schedule(r.Spec.LearningRate, r.TotalSteps);
             string names = string.Join(", ", results.Where(Same).Select(q => q.Spec.Variant.Name));
             decay.Add(new Series($"{names} (λ = {G(r.Spec.WeightDecay)})", steps,
                 steps.Select(t => schedule.At((long)t) * Scale(r) * r.Spec.WeightDecay).ToArray(), Color: i));
         }
 
-        files.AddRange(Charts.Lines(Path.Combine(output, "learning-rate"), "Learning rate per step: linear warm-up, then cosine",
+        files.AddRange(Charts.Lines(Path.Combine(output, "learning-rate"), results.Any(r => r.Spec.Variant.ScheduleFree) ? "Learning rate per step: warm-up, then cosine or flat" : "Learning rate per step: linear warm-up, then cosine",
             "step (batch)", "learning rate", lr, logY: true));
         files.AddRange(Charts.Lines(Path.Combine(output, "weight-decay"), "Decay coefficient per step",
             "step (batch)", scaling == Regularization.DecayScaling.ScheduleMultiplier ? "lr(t)·λ, or ηₜ·λ (decoupled)" : "lr(t)·λ", decay, logY: true));

@@ -107,6 +107,9 @@ internal static class Trial
         {
             trainer.Fit(loader, test, config.Epochs - trainer.EpochCount, cancellationToken);
         }
+        // The model to report and export is the evaluation weights (Schedule-Free AdamW's x): Fit leaves them in place,
+        // a finished run restored from its checkpoint (the training point) needs the switch.
+        trainer.UseEvaluationWeights();
         trained?.Invoke(model);
         return new TrialResult(spec, setup.Description, history, loader.BatchesPerEpoch, totalSteps, initialNorm, LayerStats.Of(model, setup.Optimizer));
     }

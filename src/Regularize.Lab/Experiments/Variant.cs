@@ -10,8 +10,10 @@ namespace Regularize.Lab.Experiments;
 /// coefficient (coupled L2 in the gradient, decoupled on the weights, inside the rule, or L1), default hyperparameters,
 /// and a factory; every command (<c>compare</c>, <c>sweep</c>, <c>lr-find</c> and <c>batch-size</c>, through <c>-v|--variant</c>)
 /// builds its optimizer through <see cref="Create"/>, with nothing specific to one optimizer elsewhere. The learning-rate
-/// schedule is the same for all: linear warm-up over the first 5% of the steps from 1% of the peak, then cosine annealing to
-/// 1% of the peak at the last step. Weight decay applies to the weight matrices only (<see cref="DecayMask"/>); biases are not
+/// schedule (<see cref="Schedule"/>) is the same for all but the schedule-free ones: linear warm-up over the first 5% of the
+/// steps from 1% of the peak, then cosine annealing to 1% of the peak at the last step; a <see cref="ScheduleFree"/>
+/// variant has the same warm-up and then keeps the peak (its optimizer averages the iterates instead of annealing).
+/// Evaluation weights (<see cref="IEvaluationWeights"/>) need nothing here: the trainer evaluates them. Weight decay applies to the weight matrices only (<see cref="DecayMask"/>); biases are not
 /// decayed. For the L1 variants (<see cref="IsL1"/>) the coefficient is λ₁ instead of a weight decay, on the same weight matrices.
 /// </summary>
 /// <param name="Name">The name on the command line.</param>
@@ -30,9 +32,10 @@ namespace Regularize.Lab.Experiments;
 /// <c>sweep</c>'s default λ grid when decoupled decay is scaled by lr (null: 0, 1e-3, 1e-2, 0.1, 1); a small default lr needs larger λ.
 /// </param>
 /// <param name="SweepLearningRates"><c>sweep</c>'s default learning rates (null: 0.3, 1, 3 and 10 times <paramref name="LearningRate"/>).</param>
+/// <param name="ScheduleFree">True for a schedule-free optimizer: the learning rate stays at its peak after the warm-up (no cosine).</param>
 internal sealed record Variant(string Name, string Title, double LearningRate, double WeightDecay, VariantDecay Decay, string Rule,
     Func<IReadOnlyList<ParameterGroup>, double, double, DecayScaling, Optimizer> Build, bool InDefaultSet = false, bool PerLayerDecay = false,
-    double[]? LrScaledSweepDecays = null, double[]? SweepLearningRates = null)
+    double[]? LrScaledSweepDecays = null, double[]? SweepLearningRates = null, bool ScheduleFree = false)
 {
     public const double WarmupFraction = 0.05;
     public const double StartFactor = 0.01;
@@ -91,6 +94,8 @@ internal sealed record Variant(string Name, string Title, double LearningRate, d
             (groups, lr, λ, _) => new Lars(groups, lr, weightDecay: λ)),
         new("adafactor", "Adafactor (decay in the rule)", 1e-3, 5e-3, VariantDecay.InRule, "Adafactor, factored v̂ = R·Cᵀ/ΣR, update clipped by its RMS, θ·(1 − lr·λ)",
             (groups, lr, λ, _) => new Adafactor(groups, lr, relativeStep: false, weightDecay: λ)),
+        new("schedule-free-adamw", "Schedule-Free AdamW (decay in the rule)", 2.5e-3, 5e-3, VariantDecay.InRule, "Schedule-Free AdamW, steps at y, evaluated at the average x, λy scaled by γₜ",
+            (groups, lr, λ, _) => new ScheduleFreeAdamW(groups, lr, weightDecay: λ), ScheduleFree: true),
     ];
 
     /// <summary><c>sweep</c>'s default learning rates: <see cref="SweepLearningRates"/> or 0.3, 1, 3 and 10 times the default.</summary>
@@ -116,10 +121,14 @@ internal sealed record Variant(string Name, string Title, double LearningRate, d
         All.FirstOrDefault(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
         ?? throw new Cli.LabException($"unknown variant '{name}'; choose from {string.Join(", ", Names)}.");
 
-    /// <summary>The learning-rate schedule of a run of <paramref name="totalSteps"/> steps peaking at <paramref name="peak"/>.</summary>
-    public static ISchedule Schedule(double peak, long totalSteps)
+    /// <summary>
+    /// The learning-rate schedule of a run of <paramref name="totalSteps"/> steps peaking at <paramref name="peak"/>: warm-up
+    /// then cosine, or, for a <see cref="ScheduleFree"/> variant, warm-up then constant.
+    /// </summary>
+    public ISchedule Schedule(double peak, long totalSteps)
     {
         long warmup = Math.Max(1, (long)Math.Round(WarmupFraction * totalSteps));
+        if (ScheduleFree) return new LinearSchedule(peak, StartFactor, 1.0, Math.Min(warmup, Math.Max(1, totalSteps)));
         if (warmup >= totalSteps) return new CosineAnnealing(peak, Math.Max(1, totalSteps), FloorFactor * peak);
         return LabSchedules.WarmupCosine(peak, warmup, totalSteps, StartFactor, FloorFactor * peak);
     }
@@ -137,7 +146,7 @@ internal sealed record Variant(string Name, string Title, double LearningRate, d
         var scheduler = new Scheduler(optimizer.ParameterGroups, schedule);
         string rule = IsDecoupled && scaling == DecayScaling.ScheduleMultiplier ? Rule.Replace("lr·λ", "ηₜ·λ", StringComparison.Ordinal) : Rule;
         return new OptimizerSetup(optimizer, [scheduler], schedule,
-            $"{rule}; lr {learningRate:G3} peak (warm-up + cosine), {Symbol} {weightDecay:G3} on weight matrices");
+            $"{rule}; lr {learningRate:G3} peak ({(ScheduleFree ? "warm-up, then constant" : "warm-up + cosine")}), {Symbol} {weightDecay:G3} on weight matrices");
     }
 
     /// <summary>One group per weight matrix with λ spread geometrically from λ/10 to 10·λ (<see cref="GroupBuilder.Geometric"/>), and the rest undecayed.</summary>

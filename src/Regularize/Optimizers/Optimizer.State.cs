@@ -89,7 +89,14 @@ public abstract partial class Optimizer
             }
             _states[p] = s;
         }
+        StateImported();
     }
+
+    /// <summary>
+    /// Called at the end of <see cref="ImportState"/>, once the imported slots are in place, for an optimizer that keeps
+    /// something beside them (Schedule-Free AdamW goes back to its training weights).
+    /// </summary>
+    protected virtual void StateImported() { }
 
     private void ValidateParameter(Parameter p, ParameterState ps)
     {

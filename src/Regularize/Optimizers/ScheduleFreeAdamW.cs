@@ -31,11 +31,25 @@ namespace Regularize.Optimizers;
 /// y' = y + c·(z − y), θ = y' + yStep·u with yStep = γₜ(β₁(1 − c) − 1), z = z − γₜ·u; the step's scalars in
 /// double, rounded once.
 /// <para>
-/// <b>Training and evaluation weights.</b> While training the parameters hold y. Before evaluating (or saving the
-/// model for use), call <see cref="UseEvaluationWeights"/>: it keeps a copy of y and writes x into the parameters.
-/// <see cref="UseTrainingWeights"/> puts the copy back, bit for bit, so training continues exactly as if it had
-/// not been interrupted. <see cref="Optimizer.Step()"/> refuses to run while the evaluation weights are in place.
+/// <b>Training and evaluation weights</b> (<see cref="IEvaluationWeights"/>). While training the parameters hold y; the
+/// model to evaluate, export or deploy is x. <see cref="UseEvaluationWeights"/> keeps a copy of y and writes x into the
+/// parameters; <see cref="UseTrainingWeights"/> puts the copy back, bit for bit, so training continues exactly as if it
+/// had not been interrupted. <see cref="Optimizer.Step()"/> refuses to run while the evaluation weights are in place.
+/// <see cref="Training.Trainer"/> switches for you; without it, call <see cref="UseEvaluationWeights"/> before evaluating
+/// or exporting (<see cref="Serialization.ModelWeights"/>) and <see cref="UseTrainingWeights"/> before the next step.
 /// The copy costs one parameter-sized buffer per parameter, allocated at the first switch and reused.
+/// </para>
+/// <para>
+/// <b>Checkpoints.</b> A training checkpoint (<see cref="Serialization.CheckpointData.Capture"/>) is the training point:
+/// its model tensors are the training weights y (<see cref="TrainingWeights"/>) whichever weights are in place, and its
+/// optimizer state z, v, lrMax and weightSum. <see cref="Optimizer.ImportState"/> (and so restoring a checkpoint) leaves
+/// the optimizer with its training weights in place; call <see cref="UseEvaluationWeights"/> to evaluate or export.
+/// </para>
+/// <para>
+/// <b>BatchNorm.</b> Running statistics tracked while training are statistics of y, not x: measure them again at x
+/// (<see cref="Training.BatchNormStatistics.Update"/> after <see cref="UseEvaluationWeights"/>), as the paper and the
+/// reference implementation advise; <see cref="Training.Trainer"/> does so whenever it puts the evaluation weights in
+/// place during a fit.
 /// </para>
 /// <list type="table">
 /// <listheader><term>symbol</term><description>in code</description></listheader>
@@ -47,7 +61,7 @@ namespace Regularize.Optimizers;
 /// <item><term>t</term><description><see cref="SlotState.Step"/></description></item>
 /// </list>
 /// </summary>
-public sealed class ScheduleFreeAdamW : Optimizer
+public sealed class ScheduleFreeAdamW : Optimizer, IEvaluationWeights
 {
     private const int Z = 0, V = 1, LrMax = 2, WeightSum = 3;
     private readonly Dictionary<Parameter, float[]> _trainingWeights = new(ReferenceEqualityComparer.Instance);
@@ -151,6 +165,24 @@ public sealed class ScheduleFreeAdamW : Optimizer
         }
         UsesEvaluationWeights = false;
     }
+
+    /// <summary>
+    /// The training weights y of <paramref name="parameter"/>: the copy kept while the evaluation weights are in place,
+    /// otherwise the parameter's own values.
+    /// </summary>
+    /// <param name="parameter">A parameter of this optimizer.</param>
+    /// <exception cref="ArgumentException">The optimizer does not hold the parameter.</exception>
+    public ReadOnlySpan<float> TrainingWeights(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (!ParameterGroups.Any(g => g.Parameters.Contains(parameter)))
+            throw new ArgumentException($"ScheduleFreeAdamW does not hold parameter '{parameter.Name}'.", nameof(parameter));
+        return UsesEvaluationWeights && StateOf(parameter)?[Z] is not null && _trainingWeights.TryGetValue(parameter, out var saved)
+            ? saved : parameter.Value.Span;
+    }
+
+    /// <summary>An imported state is a training point: the training weights are in place afterwards (the kept copy is dropped).</summary>
+    protected override void StateImported() => UsesEvaluationWeights = false;
 
     /// <summary>θ = θ + w·(z − θ), in float32.</summary>
     private static void Lerp(Span<float> theta, ReadOnlySpan<float> z, float w)

@@ -196,10 +196,8 @@ public sealed partial class CheckpointData
             {
                 throw new InvalidDataException($"{name}: the metadata lists optimizer state '{key}' of parameter {CheckpointJson.Quote(parameter)}, but the file has no tensor {CheckpointJson.Quote(tensorName)}.");
             }
-            if (Model.TryGetValue(parameter, out var p) && p.Shape != t.Shape)
-            {
-                throw new InvalidDataException($"{name}: optimizer state '{key}' of parameter {CheckpointJson.Quote(parameter)} has shape {t.Shape} but the parameter has shape {p.Shape}.");
-            }
+            // Its shape is checked on restore against the optimizer's slot shape, which need not be the parameter's
+            // (Schedule-Free AdamW's lrMax, NAdam's μ-product and Adafactor's factors are not).
         }
         TakeOptimizerTensors(optimizerTensors);
     }

@@ -87,7 +87,11 @@ public sealed partial class CheckpointData
 
     // ------------------------------------------------------------------ capture and restore
 
-    /// <summary>Captures the state of live training objects (copies: later training does not change it).</summary>
+    /// <summary>
+    /// Captures the state of live training objects (copies: later training does not change it). With an
+    /// <see cref="IEvaluationWeights"/> optimizer the model's parameters are captured as its training weights, whichever
+    /// weights are in place, so the checkpoint resumes the exact training point (buffers are captured as they are).
+    /// </summary>
     /// <param name="progress">The epoch and step to record.</param>
     /// <param name="model">The model: its parameters, buffers and Dropout generators are saved.</param>
     /// <param name="optimizer">The optimizer, if any: its groups' hyperparameters and per-parameter state are saved.</param>
@@ -106,7 +110,7 @@ public sealed partial class CheckpointData
         var data = new CheckpointData
         {
             Progress = progress,
-            Model = ModelWeights.Capture(model),
+            Model = CaptureModel(model, optimizer),
             Optimizer = optimizer?.ExportState(),
             Schedulers = schedulers?.Select(s => s.ExportState()).ToList() ?? [],
             Plateaus = plateaus?.Select(p => p.ExportState()).ToList() ?? [],
@@ -119,6 +123,24 @@ public sealed partial class CheckpointData
         }
         foreach (var (path, dropout) in Dropouts(model)) data.DropoutRngStates[path] = dropout.GetRngState();
         return data;
+    }
+
+    /// <summary>
+    /// The model's tensors, with the training weights of an <see cref="IEvaluationWeights"/> optimizer in place of the
+    /// evaluation weights when those are in the model: a checkpoint is the training point.
+    /// </summary>
+    private static Dictionary<string, Tensor> CaptureModel(Module model, Optimizer? optimizer)
+    {
+        var tensors = ModelWeights.Capture(model);
+        if (optimizer is IEvaluationWeights { UsesEvaluationWeights: true } weights)
+        {
+            var held = optimizer.ParameterGroups.SelectMany(g => g.Parameters).ToHashSet(ReferenceEqualityComparer.Instance);
+            foreach (var (name, p) in model.NamedParameters())
+            {
+                if (held.Contains(p)) weights.TrainingWeights(p).CopyTo(tensors[name].Span);
+            }
+        }
+        return tensors;
     }
 
     /// <summary>

@@ -6,7 +6,9 @@ namespace Regularize.Training;
 /// the monitored metric reaches a new best.
 /// </summary>
 /// <remarks>Both files are replaced atomically, so at most two checkpoints exist at any time: the latest and the
-/// best. An epoch that diverged is not saved as the best.</remarks>
+/// best. An epoch that diverged is not saved as the best. With an <see cref="Optimizers.IEvaluationWeights"/> optimizer
+/// the model in the file holds the evaluation weights (what the metric measured) and the optimizer's state the training
+/// weights, so either file can be deployed and resumed.</remarks>
 public sealed class CheckpointSaver : TrainerCallback
 {
     /// <summary>Creates the callback.</summary>

@@ -11,7 +11,10 @@ namespace Regularize.Training;
 /// <para>With <see cref="RestoreBestWeights"/>, the parameters and buffers are copied at every improvement and written
 /// back when training stops or <see cref="Trainer.Fit"/> ends (the optimizer's state is not touched). The history's
 /// last entry still describes the last epoch trained; <see cref="BestEpoch"/> and <see cref="BestValue"/> describe the
-/// weights left in the model.</para>
+/// weights left in the model. With an optimizer that evaluates other weights than it trains
+/// (<see cref="Optimizers.IEvaluationWeights"/>, Schedule-Free AdamW), the copy is of the evaluation weights (the
+/// trainer has put them in place before <see cref="OnEpochEnd"/>), the ones the metric measured; they stay in the model
+/// as its evaluation weights, and a later <c>Fit</c> goes on from the optimizer's last training weights.</para>
 /// </remarks>
 public sealed class EarlyStopping : TrainerCallback
 {

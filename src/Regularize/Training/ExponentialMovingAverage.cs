@@ -13,7 +13,9 @@ namespace Regularize.Training;
 /// β_t = β. Defaults: β = 0.9999, γ = 1, p = 2/3, β_min = 0 (timm's). <c>num_batches_tracked</c> is copied, not
 /// averaged.</para>
 /// <para>As a callback, it updates after every optimizer step, swaps θ̄ into the model for each evaluation and puts
-/// the trained weights back afterwards; <see cref="CopyToModel"/> keeps θ̄ for good.</para>
+/// the trained weights back afterwards; <see cref="CopyToModel"/> keeps θ̄ for good. With an
+/// <see cref="Optimizers.IEvaluationWeights"/> optimizer the updates after each step average the training weights (the
+/// ones in the model while stepping); Schedule-Free AdamW's x is already an average, so the two are rarely combined.</para>
 /// </remarks>
 public sealed class ExponentialMovingAverage : TrainerCallback
 {

@@ -16,6 +16,8 @@ namespace Regularize.Training;
 /// <para>For evaluations with a BatchNorm model, the statistics of the averaged weights are measured on the training
 /// set before each evaluation (one extra pass in evaluation), and the model's own weights and buffers are put back
 /// afterwards.</para>
+/// <para>With an <see cref="Optimizers.IEvaluationWeights"/> optimizer the trainer has put the evaluation weights in
+/// place before <see cref="OnEvaluating"/> and <see cref="OnEpochEnd"/>, so those are the weights averaged.</para>
 /// </remarks>
 public sealed class StochasticWeightAveraging : TrainerCallback
 {

@@ -41,6 +41,23 @@ namespace Regularize.Training;
 /// if (File.Exists("run.ckpt")) trainer.LoadCheckpoint("run.ckpt", loader);
 /// trainer.Fit(loader, test, epochs - trainer.EpochCount);     // epochs are numbered on from the checkpoint
 /// </code>
+/// <para><b>Evaluation weights.</b> With an optimizer that trains other weights than it evaluates
+/// (<see cref="IEvaluationWeights"/>: <see cref="ScheduleFreeAdamW"/> trains at y and evaluates at x), the trainer puts
+/// the evaluation weights in the model when an epoch's training batches are over, before
+/// <see cref="TrainerCallback.OnEvaluating"/>, whether or not there is a test set, and the training weights back before
+/// the next batch (before <see cref="TrainerCallback.OnBatchStart"/>). So the evaluation, the epoch's metrics
+/// (weight norms included), <see cref="TrainerCallback.OnEvaluated"/>, <see cref="TrainerCallback.OnEpochEnd"/> (early
+/// stopping's best weights, checkpoints), <see cref="EpochEnded"/> handlers and the model left after <see cref="Fit"/>
+/// all see the evaluation weights, and every step sees the training weights; the switch back is exact, so evaluating
+/// does not change training. <see cref="Evaluate"/> called between batches switches too. When the trainer puts the
+/// evaluation weights in place during <see cref="Fit"/>, it measures the running statistics of every BatchNorm layer
+/// again at those weights (<see cref="BatchNormStatistics.Update"/> over the training set, in index order, with the
+/// loader's batch size; the Dropout generators are put back afterwards, so the pass changes no later mask), as the
+/// Schedule-Free paper advises; training goes on from those statistics (training mode normalises with the batch's).
+/// A checkpoint (<see cref="SaveCheckpoint"/>) is the training point: it holds the training weights whichever are in
+/// place (and the buffers as they are: the statistics measured at x), and <see cref="LoadCheckpoint"/> leaves the
+/// training weights in the model; <see cref="UseEvaluationWeights"/> or <see cref="Evaluate"/> puts x back. To deploy,
+/// save the model (<see cref="Serialization.ModelWeights"/>) after <see cref="Fit"/> or from <see cref="EpochEnded"/>.</para>
 /// <para><b>Divergence.</b> When a batch's loss is not finite, or the optimizer refuses a non-finite gradient
 /// (<see cref="NonFiniteGradientException"/>), the step is skipped, the epoch is ended and evaluated, its metrics are
 /// marked <see cref="EpochMetrics.Diverged"/>, and <see cref="Fit"/> returns.</para>
@@ -57,6 +74,7 @@ public sealed class Trainer
     private readonly LossFunction _loss;
     private readonly Module? _model;
     private readonly Optimizer? _optimizer;
+    private readonly IEvaluationWeights? _evaluationWeights;
     private DataLoader? _evaluationLoader;
     private int _evaluationBatchSize = 1000;
     private bool _stopRequested;
@@ -74,6 +92,7 @@ public sealed class Trainer
     {
         _model = model;
         _optimizer = optimizer;
+        _evaluationWeights = optimizer as IEvaluationWeights;
     }
 
     internal Trainer(Func<Tensor, Tensor> forward, Action<bool> setTraining, IReadOnlyList<Parameter> parameters,
@@ -325,6 +344,7 @@ public sealed class Trainer
         foreach (Batch batch in train)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            UseTrainingWeights();
             step.Begin(epoch, batch);
             foreach (var c in Callbacks) c.OnBatchStart(step);
             bool stepped = false;
@@ -387,6 +407,7 @@ public sealed class Trainer
             }
         }
 
+        UseEvaluationWeights();
         Evaluation evaluation = new(double.NaN, double.NaN, 0);
         if (test is not null)
         {
@@ -405,12 +426,15 @@ public sealed class Trainer
 
     /// <summary>
     /// The mean loss and the accuracy on <paramref name="data"/>, in evaluation mode without gradients; the model
-    /// is left in training mode. For more metrics (top-k, per class, confusion matrix) see <see cref="Evaluator"/>.
+    /// is left in training mode. With an <see cref="IEvaluationWeights"/> optimizer the evaluation weights are put in
+    /// place first (see the remarks) and left there until the next training batch. For more metrics (top-k, per class,
+    /// confusion matrix) see <see cref="Evaluator"/>.
     /// </summary>
     /// <param name="data">The examples.</param>
     public Evaluation Evaluate(IDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        UseEvaluationWeights();
         if (_evaluationLoader is null || !ReferenceEquals(_evaluationLoader.Dataset, data))
         {
             _evaluationLoader = new DataLoader(data, Math.Min(_evaluationBatchSize, data.Count), shuffle: false);
@@ -440,6 +464,32 @@ public sealed class Trainer
             _setTraining(true);
         }
         return new Evaluation(lossSum / seen, correct / seen, (int)seen);
+    }
+
+    /// <summary>True while the model holds the evaluation weights of an <see cref="IEvaluationWeights"/> optimizer; false with any other optimizer.</summary>
+    public bool UsesEvaluationWeights => _evaluationWeights?.UsesEvaluationWeights ?? false;
+
+    /// <summary>
+    /// Puts the optimizer's evaluation weights in the model if they are not in place (nothing for an optimizer without
+    /// <see cref="IEvaluationWeights"/>), as the loop does after every epoch; during <see cref="Fit"/> (from a callback
+    /// or an event) it also measures the BatchNorm statistics again at them (see the remarks). The next training batch
+    /// puts the training weights back.
+    /// </summary>
+    public void UseEvaluationWeights()
+    {
+        if (_evaluationWeights is not { UsesEvaluationWeights: false } weights) return;
+        weights.UseEvaluationWeights();
+        if (_model is null || TrainLoader is not { } loader) return;
+        var dropouts = _model.NamedModules().Select(m => m.Module).OfType<Dropout>().ToList();
+        var generators = dropouts.Select(d => d.GetRngState()).ToList();
+        BatchNormStatistics.Update(_model, loader.Dataset, loader.BatchSize);
+        for (int i = 0; i < dropouts.Count; i++) dropouts[i].SetRngState(generators[i]);
+    }
+
+    /// <summary>Puts the optimizer's training weights back before a step, if its evaluation weights are in place.</summary>
+    private void UseTrainingWeights()
+    {
+        if (_evaluationWeights is { UsesEvaluationWeights: true } weights) weights.UseTrainingWeights();
     }
 
     /// <summary>‖θ‖₂ over all parameters and over the decayed ones (<see cref="IsDecayed"/>), summed in double precision.</summary>

@@ -10,6 +10,7 @@ namespace Regularize.Training;
 /// <code>
 /// OnFitStart                                   once per Fit
 ///   OnEpochStart
+///     (training weights back in place, with an IEvaluationWeights optimizer)
 ///     OnBatchStart      may replace step.Batch (mixup) and decide step.ZeroGradients / step.SkipStep (accumulation)
 ///     forward, loss
 ///     OnLossComputed    may replace step.Loss, the tensor Backward is called on (loss scaling)
@@ -17,6 +18,7 @@ namespace Regularize.Training;
 ///     OnAfterBackward   the gradients are complete and the optimizer has not run (clipping)
 ///     optimizer.Step(), schedulers  (unless step.SkipStep)
 ///     OnStepEnd         after the optimizer step, outside the step's TensorScope (averaging, constraints)
+///   (evaluation weights in place, with an IEvaluationWeights optimizer: see Trainer)
 ///   OnEvaluating / OnEvaluated   around the evaluation on the test set (swap in averaged weights)
 ///   OnEpochEnd          with the epoch's metrics (early stopping, plateau schedules, checkpoints, logs)
 /// OnFitEnd

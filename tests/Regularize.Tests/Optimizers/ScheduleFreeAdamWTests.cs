@@ -88,6 +88,30 @@ public class ScheduleFreeAdamWTests
     }
 
     [Test]
+    public void TrainingWeightsAreYWhicheverWeightsAreInPlaceAndAnImportIsATrainingPoint()
+    {
+        var ps = Parameters();
+        var opt = Make(ps);
+        for (int t = 0; t < 5; t++) FamilyCompare.Step(opt, ps, t);
+        var y = ps.Select(p => p.Value.ToArray()).ToArray();
+        for (int k = 0; k < ps.Length; k++) Assert.That(opt.TrainingWeights(ps[k]).ToArray(), Is.EqualTo(y[k]), "training weights in place");
+        opt.UseEvaluationWeights();
+        for (int k = 0; k < ps.Length; k++)
+        {
+            Assert.That(opt.TrainingWeights(ps[k]).ToArray(), Is.EqualTo(y[k]), "the kept copy while x is in place");
+            Assert.That(ps[k].Value.ToArray(), Is.Not.EqualTo(y[k]));
+        }
+        Assert.That(() => opt.TrainingWeights(OptimizerFactory.Param("stranger", 3, seed: 1)),
+            Throws.ArgumentException.With.Message.Contains("'stranger'"));
+
+        var state = opt.ExportState();
+        opt.ImportState(state);
+        Assert.That(opt.UsesEvaluationWeights, Is.False, "importing a state makes the model's weights the training weights");
+        opt.UseTrainingWeights();   // nothing to put back
+        Assert.That(ps[0].Value.ToArray(), Is.Not.EqualTo(y[0]), "the stale copy is not written back after an import");
+    }
+
+    [Test]
     public void BeforeTheFirstStepTheEvaluationWeightsAreTheWeights()
     {
         var p = OptimizerFactory.Param("w", 9, seed: 4);

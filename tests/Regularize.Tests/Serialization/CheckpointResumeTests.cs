@@ -86,6 +86,7 @@ public class CheckpointResumeTests
         {
             "AdamAmsGrad" or "AdamWAmsGrad" => ["m", "v", "vMax"],
             "Adam" or "AdamW" => ["m", "v"],
+            "ScheduleFreeAdamW" => ["lrMax", "v", "weightSum", "z"],   // lrMax and weightSum are of shape [1]
             _ => ["momentumBuffer"],
         };
         Assert.That(keys, Is.EqualTo(expected));

@@ -20,7 +20,7 @@ internal sealed class CheckpointRig
     public const int BatchSize = 8;
 
     /// <summary>The optimizer configurations the resume tests cover.</summary>
-    public static readonly string[] Optimizers = ["Sgd", "SgdNesterov", "SgdW", "Adam", "AdamAmsGrad", "AdamW", "AdamWAmsGrad"];
+    public static readonly string[] Optimizers = ["Sgd", "SgdNesterov", "SgdW", "Adam", "AdamAmsGrad", "AdamW", "AdamWAmsGrad", "ScheduleFreeAdamW"];
 
     public CheckpointRig(ulong modelSeed, string optimizer = "AdamW")
     {
@@ -40,6 +40,7 @@ internal sealed class CheckpointRig
             "AdamAmsGrad" => new Adam(Groups, learningRate: 1e-2, amsGrad: true, beta2: 0.99),
             "AdamW" => new AdamW(Groups, learningRate: 1e-2),
             "AdamWAmsGrad" => new AdamW(Groups, learningRate: 1e-2, amsGrad: true),
+            "ScheduleFreeAdamW" => new ScheduleFreeAdamW(Groups, learningRate: 1e-2, weightDecay: 1e-2, warmupSteps: 5),
             _ => throw new ArgumentException(optimizer),
         };
         Lr = new Scheduler(Groups, new CosineAnnealing(baseValue: 1.0, tMax: 40), mode: ScheduleMode.MultiplyInitial);
