@@ -64,7 +64,7 @@ public class ModuleExporterRegistryTests
         Assert.That(registry.SupportedTypes.Select(t => t.Name), Is.EqualTo(new[]
         {
             "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "DropPath", "Dropout", "Dropout2d", "Flatten", "GELU",
-            "GroupNorm", "LayerNorm", "Linear", "MaxPool2d", "ReLU", "SkipAdd", "Sequential", "Sigmoid", "Tanh", "Unflatten",
+            "GroupNorm", "LayerNorm", "Linear", "MaxPool2d", "ReLU", "Residual", "Sequential", "Sigmoid", "Tanh", "Unflatten",
         }));
         registry.Register(new SkipAddExporter());
         Assert.That(registry.TryGet(typeof(SkipAdd), out _), Is.True);
