@@ -2,6 +2,7 @@ using Regularize.Autograd;
 using Regularize.Nn;
 using Regularize.Serialization;
 using Regularize.Tensors;
+using Regularize.Tests.Data;
 
 namespace Regularize.Tests.Nn;
 
@@ -131,5 +132,56 @@ public class ResidualTests
         var body = new Linear(2, 2, seed: 2);
         Assert.Throws<ArgumentException>(() => new Residual(body, body));
         Assert.Throws<ArgumentNullException>(() => new Residual(null!));
+    }
+
+    [Test]
+    public void DocsSample_BuildsTheNetwork_WithLinearDropPathRates()
+    {
+        var images = Tensor.RandomNormal([2, 1, 28, 28], seed: 1);
+        // --- sample begins (docs/nn.md)
+        // A basic block: y = ReLU(body(x) + shortcut(x)), with stochastic depth on the body.
+        static Sequential BasicBlock(int inChannels, int outChannels, int stride, double dropPath, ulong seed) => new(
+            new Residual(
+                new Sequential(
+                    new Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false, seed: seed), new BatchNorm2d(outChannels), new ReLU(),
+                    new Conv2d(outChannels, outChannels, 3, padding: 1, bias: false, seed: seed + 1), new BatchNorm2d(outChannels),
+                    new DropPath(dropPath, seed: seed + 2)),
+                stride == 1 && inChannels == outChannels
+                    ? null // the identity shortcut
+                    : new Sequential(new Conv2d(inChannels, outChannels, 1, stride: stride, bias: false, seed: seed + 3), new BatchNorm2d(outChannels))),
+            new ReLU());
+
+        // Four blocks whose drop probability grows linearly with depth, from 0 to 0.1 (timm's drop_path_rate).
+        var net = new Sequential(new Conv2d(1, 16, 3, padding: 1, bias: false, seed: 1), new BatchNorm2d(16), new ReLU());
+        int[] widths = [16, 16, 32, 32];
+        for (int i = 0, channels = 16; i < widths.Length; channels = widths[i], i++)
+        {
+            int stride = widths[i] == channels ? 1 : 2;
+            net.Append(BasicBlock(channels, widths[i], stride, dropPath: 0.1 * i / (widths.Length - 1), seed: 10 * (ulong)(i + 1)));
+        }
+        net.Append(new AdaptiveAvgPool2d(1)).Append(new Flatten()).Append(new Linear(32, 10, seed: 2));
+        var logits = net.Forward(images);                               // images [N, 1, 28, 28] → [N, 10]
+        // --- sample ends
+
+        Assert.That(logits.Shape, Is.EqualTo(new Shape(2, 10)));
+        var rates = net.NamedModules().Where(m => m.Module is DropPath).Select(m => ((DropPath)m.Module).P).ToArray();
+        Assert.That(rates, Is.EqualTo(new[] { 0.0, 0.1 / 3, 0.2 / 3, 0.1 }).Within(1e-12));
+        var names = net.NamedParameters().Select(p => p.Name).ToArray();
+        Assert.That(names, Has.Member("5.0.shortcut.0.weight").And.Member("5.0.body.3.weight"));
+        Assert.That(names.Where(n => n.Contains("shortcut", StringComparison.Ordinal)), Has.All.StartWith("5.0."), "only the block that changes shape projects");
+        var summary = ModelSummary.Of(net, 1, 1, 28, 28);
+        Assert.That(summary.Rows.Single(r => r.Name == "5.0.shortcut").OutputShape, Is.EqualTo(new Shape(1, 32, 14, 14)));
+        Assert.That(summary.Rows.Single(r => r.Name == "6.0.body.5").OutputShape, Is.EqualTo(new Shape(1, 32, 14, 14)));
+
+        // The sample reads the same in the docs.
+        var doc = File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", "nn.md"));
+        int start = Array.IndexOf(doc, "### A ResNet-style block");
+        int open = Array.IndexOf(doc, "```csharp", start);
+        int close = Array.IndexOf(doc, "```", open + 1);
+        var sample = doc[(open + 1)..close].Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+        var source = File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "Regularize.Tests", "Nn", "ResidualTests.cs")).Select(l => l.Trim()).ToArray();
+        int begin = Array.IndexOf(source, "// --- sample begins (docs/nn.md)");
+        int end = Array.IndexOf(source, "// --- sample ends");
+        Assert.That(source[(begin + 1)..end].Where(l => l.Length > 0).ToArray(), Is.EqualTo(sample), "docs/nn.md's ResNet-style block and this test differ");
     }
 }
