@@ -16,6 +16,7 @@ public class GroupNormTests
     private static IEnumerable<string> Cases() => LayersReference.GroupNormCases();
 
     [TestCaseSource(nameof(Cases))]
+    [Category("Kernels")]
     public void Layer_MatchesTorch_ValueAndGradients(string name)
     {
         var c = LayersReference.GroupNorm(name);
@@ -95,6 +96,7 @@ public class GroupNormTests
     }
 
     [Test]
+    [Category("Kernels")]
     public void GradCheck_WithoutAffine_Rank3()
     {
         var x = Tensor.RandomNormal([3, 4, 5], seed: 7);
@@ -103,6 +105,7 @@ public class GroupNormTests
     }
 
     [Test]
+    [Category("Kernels")]
     public void SameBits_On1_2_3And7Threads()
     {
         var x = Tensor.RandomNormal([6, 32, 17, 15], mean: 1f, std: 2f, seed: 5);
