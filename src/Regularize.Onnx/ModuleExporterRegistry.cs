@@ -20,7 +20,8 @@ public sealed class ModuleExporterRegistry
     /// <see cref="Linear"/>, <see cref="ReLU"/>, <see cref="Sigmoid"/>, <see cref="Tanh"/>, <see cref="GELU"/>,
     /// <see cref="LayerNorm"/>, <see cref="BatchNorm1d"/>, <see cref="Dropout"/>, <see cref="Flatten"/>,
     /// <see cref="Conv2d"/>, <see cref="MaxPool2d"/>, <see cref="AvgPool2d"/>, <see cref="AdaptiveAvgPool2d"/>,
-    /// <see cref="BatchNorm2d"/>, <see cref="Dropout2d"/> and <see cref="Unflatten"/>.</summary>
+    /// <see cref="BatchNorm2d"/>, <see cref="Dropout2d"/>, <see cref="Unflatten"/>, <see cref="Residual"/>, <see cref="DropPath"/>
+    /// and <see cref="GroupNorm"/>.</summary>
     public static ModuleExporterRegistry CreateDefault() => new ModuleExporterRegistry()
         .Register(new SequentialExporter())
         .Register(new LinearExporter())
@@ -38,7 +39,10 @@ public sealed class ModuleExporterRegistry
         .Register(new AdaptiveAvgPool2dExporter())
         .Register(new BatchNorm2dExporter())
         .Register(new Dropout2dExporter())
-        .Register(new UnflattenExporter());
+        .Register(new UnflattenExporter())
+        .Register(new ResidualExporter())
+        .Register(new DropPathExporter())
+        .Register(new GroupNormExporter());
 
     /// <summary>Registers <paramref name="exporter"/> for its <see cref="IModuleExporter.ModuleType"/>, replacing any exporter registered for that type.</summary>
     /// <param name="exporter">The exporter.</param>

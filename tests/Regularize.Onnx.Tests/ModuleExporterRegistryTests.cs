@@ -6,9 +6,9 @@ namespace Regularize.Onnx.Tests;
 public class ModuleExporterRegistryTests
 {
     /// <summary>A module of the user's own, y = x + Inner(x), to show the extension point.</summary>
-    private sealed class Residual : Module
+    private sealed class SkipAdd : Module
     {
-        public Residual(Module inner) => Inner = RegisterModule("inner", inner);
+        public SkipAdd(Module inner) => Inner = RegisterModule("inner", inner);
 
         public Module Inner { get; }
 
@@ -16,9 +16,9 @@ public class ModuleExporterRegistryTests
     }
 
     /// <summary>Its exporter: the inner module through the registry, then an Add.</summary>
-    private sealed class ResidualExporter : ModuleExporter<Residual>
+    private sealed class SkipAddExporter : ModuleExporter<SkipAdd>
     {
-        public override OnnxValue Export(Residual module, OnnxValue input, OnnxGraph graph)
+        public override OnnxValue Export(SkipAdd module, OnnxValue input, OnnxGraph graph)
         {
             var inner = graph.Export(module.Inner, input);
             return input.Renamed(graph.AddNode("Add", graph.NameOf(module), [input.Name, inner.Name]));
@@ -28,27 +28,27 @@ public class ModuleExporterRegistryTests
     [Test]
     public void UnsupportedModule_ThrowsNamingItsPathAndType()
     {
-        var model = new Sequential(new Linear(3, 3), new Sequential(new ReLU(), new Residual(new Tanh())));
+        var model = new Sequential(new Linear(3, 3), new Sequential(new ReLU(), new SkipAdd(new Tanh())));
         var e = Assert.Throws<UnsupportedModuleException>(() => OnnxExporter.ToBytes(model, new OnnxExportOptions { InputShape = [3] }))!;
         Assert.That(e.ModulePath, Is.EqualTo("1.1"));
-        Assert.That(e.ModuleType, Is.EqualTo(typeof(Residual)));
-        Assert.That(e.Message, Does.Contain("module '1.1'").And.Contain(typeof(Residual).FullName!)
+        Assert.That(e.ModuleType, Is.EqualTo(typeof(SkipAdd)));
+        Assert.That(e.Message, Does.Contain("module '1.1'").And.Contain(typeof(SkipAdd).FullName!)
             .And.Contain("Linear").And.Contain("IModuleExporter"));
     }
 
     [Test]
     public void UnsupportedRoot_IsNamedAsTheRoot()
     {
-        var e = Assert.Throws<UnsupportedModuleException>(() => OnnxExporter.ToBytes(new Residual(new ReLU()), new OnnxExportOptions { InputShape = [3] }))!;
+        var e = Assert.Throws<UnsupportedModuleException>(() => OnnxExporter.ToBytes(new SkipAdd(new ReLU()), new OnnxExportOptions { InputShape = [3] }))!;
         Assert.That(e.ModulePath, Is.Empty);
-        Assert.That(e.Message, Does.Contain("(the root)").And.Contain(nameof(Residual)));
+        Assert.That(e.Message, Does.Contain("(the root)").And.Contain(nameof(SkipAdd)));
     }
 
     [Test]
     public void RegisteredExporter_ExportsTheUsersModule_AndMatchesOnnxRuntime()
     {
-        var model = new Sequential(new Linear(4, 4, seed: 1), new Residual(new Sequential(new Linear(4, 4, seed: 2), new Tanh())));
-        var options = new OnnxExportOptions { InputShape = [4], Exporters = ModuleExporterRegistry.CreateDefault().Register(new ResidualExporter()) };
+        var model = new Sequential(new Linear(4, 4, seed: 1), new SkipAdd(new Sequential(new Linear(4, 4, seed: 2), new Tanh())));
+        var options = new OnnxExportOptions { InputShape = [4], Exporters = ModuleExporterRegistry.CreateDefault().Register(new SkipAddExporter()) };
         var bytes = OnnxExporter.ToBytes(model, options);
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(bytes);
         var x = Tensor.RandomNormal([3, 4], seed: 5);
@@ -63,14 +63,14 @@ public class ModuleExporterRegistryTests
         var registry = ModuleExporterRegistry.CreateDefault();
         Assert.That(registry.SupportedTypes.Select(t => t.Name), Is.EqualTo(new[]
         {
-            "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "Dropout", "Dropout2d", "Flatten", "GELU", "LayerNorm",
-            "Linear", "MaxPool2d", "ReLU", "Sequential", "Sigmoid", "Tanh", "Unflatten",
+            "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "DropPath", "Dropout", "Dropout2d", "Flatten", "GELU",
+            "GroupNorm", "LayerNorm", "Linear", "MaxPool2d", "ReLU", "Residual", "Sequential", "Sigmoid", "Tanh", "Unflatten",
         }));
-        registry.Register(new ResidualExporter());
-        Assert.That(registry.TryGet(typeof(Residual), out _), Is.True);
-        Assert.That(new OnnxExportOptions { InputShape = [1] }.Exporters.TryGet(typeof(Residual), out _), Is.False);
-        var replacement = new ResidualExporter();
+        registry.Register(new SkipAddExporter());
+        Assert.That(registry.TryGet(typeof(SkipAdd), out _), Is.True);
+        Assert.That(new OnnxExportOptions { InputShape = [1] }.Exporters.TryGet(typeof(SkipAdd), out _), Is.False);
+        var replacement = new SkipAddExporter();
         registry.Register(replacement);
-        Assert.That(registry.TryGet(typeof(Residual), out var found) ? found : null, Is.SameAs(replacement));
+        Assert.That(registry.TryGet(typeof(SkipAdd), out var found) ? found : null, Is.SameAs(replacement));
     }
 }

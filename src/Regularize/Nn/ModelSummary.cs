@@ -11,8 +11,8 @@ namespace Regularize.Nn;
 /// </summary>
 /// <remarks>
 /// <see cref="Of"/> runs one forward pass on zeros in evaluation mode without gradients (the model's mode is put back).
-/// Children of a <see cref="Sequential"/> are run one after another, so each gets its output shape; the children of
-/// other modules are listed with their parameter counts but without a shape, since their parent calls them internally.
+/// Children of a <see cref="Sequential"/> are run one after another, and the body and shortcut of a <see cref="Residual"/>
+/// each on the block's input, so each gets its output shape; the children of other modules are listed with their parameter counts but without a shape, since their parent calls them internally.
 /// </remarks>
 public sealed class ModelSummary
 {
@@ -72,6 +72,12 @@ public sealed class ModelSummary
         {
             output = input;
             for (int i = 0; i < sequential.Count; i++) output = Run(sequential[i], output, shapes);
+        }
+        else if (module is Residual residual)
+        {
+            var body = Run(residual.Body, input, shapes);
+            var shortcut = residual.Shortcut is null ? input : Run(residual.Shortcut, input, shapes);
+            output = residual.Combine(input, body, shortcut);
         }
         else
         {

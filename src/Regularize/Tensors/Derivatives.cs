@@ -539,6 +539,28 @@ internal static class Derivatives
         if (dBeta is not null) n.Propagate(biasIndex, dBeta);
     }
 
+    // y = (x − μ)·r·γ_c + β_c per (n, group) block of M values, r = 1/√(σ² + ε), x̂ = (x − μ)·r, ĝ = g·γ_c:
+    // dβ_c = Σ_{n,s} g, dγ_c = Σ_{n,s} g·x̂, dx = r·(ĝ − Σĝ/M − x̂·Σ(ĝ·x̂)/M) with the sums over the block.
+    public static void GroupNorm(Node n, Tensor g)
+    {
+        var inputs = n.Inputs!;
+        var x = inputs[0];
+        bool hasWeight = (n.Axis & 1) != 0, hasBias = (n.Axis & 2) != 0;
+        var weight = hasWeight ? inputs[1] : null;
+        int biasIndex = hasWeight ? 2 : 1;
+        int batch = x.Shape[0], c = x.Shape[1], s = batch * c == 0 ? 0 : x.Length / (batch * c);
+        var dx = x.RequiresGrad ? Tensor.Empty(x.Shape) : null;
+        var dGamma = weight is not null && weight.RequiresGrad ? Tensor.Empty(weight.Shape) : null;
+        var dBeta = hasBias && inputs[biasIndex].RequiresGrad ? Tensor.Empty(inputs[biasIndex].Shape) : null;
+        var stats = n.Saved!;
+        GroupNormKernel.Backward(batch, c, s, n.Indices![0], x.Storage, x.Offset, weight?.Storage, weight?.Offset ?? 0,
+            stats.Storage, stats.Offset, g.Storage, g.Offset, dx?.Storage, dx?.Offset ?? 0,
+            dGamma?.Storage, dGamma?.Offset ?? 0, dBeta?.Storage, dBeta?.Offset ?? 0);
+        if (dx is not null) n.Propagate(0, dx);
+        if (dGamma is not null) n.Propagate(1, dGamma);
+        if (dBeta is not null) n.Propagate(biasIndex, dBeta);
+    }
+
     // ---- end of convolutional ops ----
 
     /// <summary>

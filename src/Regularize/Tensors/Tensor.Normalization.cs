@@ -90,6 +90,63 @@ public sealed partial class Tensor
         return y;
     }
 
+    /// <summary>
+    /// Group normalisation of an <c>[N, C, …]</c> tensor, as <c>torch.nn.functional.group_norm</c>: the C channels are cut
+    /// into G groups of C/G consecutive channels, and each sample's group (M = (C/G)·S values, S the product of the
+    /// trailing sizes) is normalised with its own mean μ and biased variance σ²: y = (x − μ)/√(σ² + ε)·γ_c + β_c for
+    /// channel c. Unlike batch normalisation it uses no batch statistics, so training and evaluation are the same.
+    /// G = 1 normalises each sample over (C, H, W) (LayerNorm over those axes with a per-channel affine map);
+    /// G = C is instance normalisation.
+    /// </summary>
+    /// <param name="input">x, shape <c>[N, C]</c>, <c>[N, C, L]</c>, <c>[N, C, H, W]</c>, …</param>
+    /// <param name="numGroups">G, positive, dividing C.</param>
+    /// <param name="weight">γ, shape <c>[C]</c>, or null for 1.</param>
+    /// <param name="bias">β, shape <c>[C]</c>, or null for 0.</param>
+    /// <param name="eps">ε, positive.</param>
+    /// <exception cref="ArgumentException">The input has rank below 2, G does not divide C, or γ or β is not <c>[C]</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">G is not positive, or ε is not positive and finite.</exception>
+    public static Tensor GroupNorm(Tensor input, int numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (numGroups <= 0) throw new ArgumentOutOfRangeException(nameof(numGroups), numGroups, $"GroupNorm: numGroups must be positive, was {numGroups}.");
+        if (!(eps > 0) || !double.IsFinite(eps)) throw new ArgumentOutOfRangeException(nameof(eps), eps, $"GroupNorm: eps must be positive and finite, was {eps}.");
+        if (input.Rank < 2) throw new ArgumentException($"GroupNorm: the input must be [N, C, ...], got {input.Shape}.", nameof(input));
+        int n = input.Shape[0], c = input.Shape[1];
+        if (c % numGroups != 0)
+        {
+            throw new ArgumentException($"GroupNorm: the input {input.Shape} has {c} channels, which {numGroups} groups do not divide.", nameof(input));
+        }
+        foreach (var (t, name) in new[] { (weight, nameof(weight)), (bias, nameof(bias)) })
+        {
+            if (t is not null && (t.Rank != 1 || t.Shape[0] != c))
+            {
+                throw new ArgumentException($"GroupNorm: {name} must be [{c}] for the input {input.Shape}, got {t.Shape}.", name);
+            }
+        }
+        int s = n * c == 0 ? 0 : input.Length / (n * c);
+
+        var y = Empty(input.Shape);
+        var stats = Empty(new Shape(Math.Max(1, 2 * n * numGroups)));
+        GroupNormKernel.Forward(n, c, s, numGroups, input.Storage, input.Offset, weight?.Storage, weight?.Offset ?? 0,
+            bias?.Storage, bias?.Offset ?? 0, (float)eps, y.Storage, y.Offset, stats.Storage, stats.Offset);
+
+        Tensor[] inputs = (weight, bias) switch
+        {
+            (null, null) => [input],
+            (not null, null) => [input, weight],
+            (null, not null) => [input, bias],
+            _ => [input, weight!, bias!],
+        };
+        var node = Engine.Record(y, "GroupNorm", Derivatives.GroupNorm, inputs);
+        if (node is not null)
+        {
+            node.Saved = stats;
+            node.Axis = (weight is null ? 0 : 1) | (bias is null ? 0 : 2); // which of γ, β follow x in the inputs
+            node.Indices = [numGroups];
+        }
+        return y;
+    }
+
     private static void CheckChannels(Tensor? t, int c, string name, Tensor input)
     {
         if (t is not null && (t.Rank != 1 || t.Shape[0] != c))
