@@ -1,4 +1,5 @@
 using Regularize.Nn;
+using Regularize.Serialization;
 
 namespace Regularize.Training;
 
@@ -16,6 +17,8 @@ namespace Regularize.Training;
 /// <para>For evaluations with a BatchNorm model, the statistics of the averaged weights are measured on the training
 /// set before each evaluation (one extra pass in evaluation), and the model's own weights and buffers are put back
 /// afterwards.</para>
+/// <para>A checkpoint (<see cref="Trainer.SaveCheckpoint"/>) saves the average (its count and tensors
+/// <c>average.&lt;name&gt;</c>) and each group's lr₀ of SWALR, so a resumed run averages and anneals on exactly.</para>
 /// </remarks>
 public sealed class StochasticWeightAveraging : TrainerCallback
 {
@@ -111,6 +114,37 @@ public sealed class StochasticWeightAveraging : TrainerCallback
         // Without a test set there was no evaluation: add the epoch's weights here.
         if (metrics.Epoch >= StartEpoch && !_updated) Averaged.Update();
         _updated = true;
+    }
+
+    /// <inheritdoc/>
+    public override CallbackState? ExportState(Trainer trainer)
+    {
+        var state = new CallbackState();
+        Averaged.Export(state, "average.");
+        state.Integers.Add("startRates", _startRates?.Length ?? 0);
+        for (int i = 0; i < (_startRates?.Length ?? 0); i++) state.Numbers.Add($"startRate{i}", _startRates![i]);
+        return state;
+    }
+
+    /// <inheritdoc/>
+    public override void ImportState(Trainer trainer, CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(state);
+        int groups = trainer.ParameterGroups.Count;
+        long count = state.GetInteger("startRates", 0, groups);
+        if (count != 0 && count != groups)
+        {
+            throw new ArgumentException($"StochasticWeightAveraging: the state has SWALR start rates for {count} parameter groups, but the optimizer has {groups}.", nameof(state));
+        }
+        double[]? rates = count == 0 ? null : new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            rates![i] = state.GetNumber($"startRate{i}");
+            if (rates[i] < 0) throw new ArgumentException($"StochasticWeightAveraging: start rate {i} is {rates[i]}, below 0.", nameof(state));
+        }
+        Averaged.Import(state, "average."); // checks everything before changing anything
+        _startRates = rates;
     }
 
     /// <inheritdoc/>

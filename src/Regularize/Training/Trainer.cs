@@ -191,7 +191,69 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(path);
         var (model, optimizer) = CheckpointObjects();
-        TrainingCheckpoint.Save(path, Progress, model, optimizer, _schedulers, loader, metadata: metadata);
+        var data = CheckpointData.Capture(Progress, model, optimizer, _schedulers, loader, metadata: metadata);
+        foreach (var (key, callback) in CallbackKeys())
+        {
+            var state = callback.ExportState(this);
+            if (state is null) continue;
+            state.Type = callback.GetType().Name;
+            data.Callbacks.Add(key, state);
+        }
+        data.Write(path);
+    }
+
+    /// <summary>
+    /// Each callback with the key its state has in a checkpoint: its <see cref="TrainerCallback.CheckpointKey"/>, or its
+    /// type's name with its index among the callbacks of that type (<c>EarlyStopping[0]</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A callback is null, or two callbacks have the same key.</exception>
+    private List<(string Key, TrainerCallback Callback)> CallbackKeys()
+    {
+        var result = new List<(string, TrainerCallback)>();
+        var ofType = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Callbacks.Count; i++)
+        {
+            var callback = Callbacks[i] ?? throw new InvalidOperationException($"Callbacks[{i}] is null.");
+            string type = callback.GetType().Name;
+            int index = ofType.GetValueOrDefault(type);
+            ofType[type] = index + 1;
+            string key = callback.CheckpointKey ?? $"{type}[{index}]";
+            if (!keys.Add(key))
+            {
+                throw new InvalidOperationException($"Two callbacks have the checkpoint key '{key}' (the second is Callbacks[{i}], a {type}); give one of them another CheckpointKey.");
+            }
+            result.Add((key, callback));
+        }
+        return result;
+    }
+
+    /// <summary>Matches the checkpoint's callback states to the callbacks by key and type, and plans their restore.</summary>
+    private CheckpointData.ExtraParts PlanCallbacks(CheckpointData checkpoint)
+    {
+        var plan = new CheckpointData.ExtraParts([], []);
+        var saved = checkpoint.Callbacks ?? [];
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, callback) in CallbackKeys())
+        {
+            string type = callback.GetType().Name, what = $"callback {type} '{key}'";
+            CallbackState? current = callback.ExportState(this);
+            if (!saved.TryGetValue(key, out var state))
+            {
+                if (current is not null) plan.Problems.Add($"the trainer's {what} has no state in the file");
+                continue;
+            }
+            used.Add(key);
+            if (state is null) plan.Problems.Add($"the file's state of {what} is null");
+            else if (state.Type != type) plan.Problems.Add($"the trainer's callback '{key}' is a {type}, but the file's state of '{key}' is a {state.Type}'s");
+            else if (current is null) plan.Problems.Add($"the file holds a state for {what}, which keeps none");
+            else plan.Parts.Add((what, () => callback.ImportState(this, state), () => callback.ImportState(this, current)));
+        }
+        foreach (string key in saved.Keys.Where(k => !used.Contains(k)).Order(StringComparer.Ordinal))
+        {
+            plan.Problems.Add($"the file holds the state of callback {saved[key]?.Type} '{key}', which none of the trainer's callbacks has");
+        }
+        return plan;
     }
 
     /// <summary>
@@ -232,7 +294,7 @@ public sealed class Trainer
         {
             throw new CheckpointMismatchException(source, [$"progress.epoch is {checkpoint.Progress.Epoch}, more than a trainer counts"]);
         }
-        var info = checkpoint.Restore(model, optimizer, _schedulers, loader, source: source);
+        var info = checkpoint.RestoreWith(model, optimizer, _schedulers, loader, null, strict: true, source, PlanCallbacks(checkpoint));
         EpochCount = (int)info.Progress.Epoch;
         StepCount = info.Progress.Step;
         return info;

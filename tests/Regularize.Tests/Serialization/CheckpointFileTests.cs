@@ -82,8 +82,8 @@ public class CheckpointFileTests
         Assert.That(back.Plateaus, Is.EqualTo(data.Plateaus));
         Assert.That(back.Plateaus.Single().Best, Is.EqualTo(double.PositiveInfinity));
         Assert.That(back.Loader, Is.EqualTo(data.Loader));
-        Assert.That(back.DropoutRngStates.Keys, Is.EqualTo(new[] { "3" }));
-        Assert.That(back.DropoutRngStates["3"], Is.EqualTo(data.DropoutRngStates["3"]));
+        Assert.That(back.ModuleRngStates.Keys, Is.EqualTo(new[] { "3" }));
+        Assert.That(back.ModuleRngStates["3"], Is.EqualTo(data.ModuleRngStates["3"]));
         Assert.That(Bytes(back), Is.EqualTo(Bytes(data)), "reading and writing again gives the same bytes");
     }
 
@@ -195,7 +195,7 @@ public class CheckpointFileTests
 
         var e = Assert.Throws<CheckpointMismatchException>(() => data.Restore(other))!;
         Assert.That(e.Message, Does.Contain("'3.weight' has shape [8,8] in the file but").Or.Contain("tensor '3.weight'"));
-        Assert.That(e.Message, Does.Contain("generator state for Dropout '3'"));
+        Assert.That(e.Message, Does.Contain("generator state for module '3'"));
 
         var other2 = new Sequential(new Linear(4, 8, seed: 3), new BatchNorm1d(8), new ReLU(), new Dropout(0.1), new Linear(8, 8, seed: 4));
         var info = data.Restore(other2, strict: false);
