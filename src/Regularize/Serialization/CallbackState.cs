@@ -44,7 +44,7 @@ public sealed class CallbackState
     public long GetInteger(string name, long min = 0, long max = CheckpointData.MaxStep)
     {
         if (Integers is null || !Integers.TryGetValue(name, out long value)) throw Missing("counter", name);
-        if (value < min || value > max) throw new ArgumentException($"{Type}: counter '{name}' is {value}, outside [{min}, {max}].", nameof(Integers));
+        if (value < min || value > max) throw new ArgumentException($"{Type}: counter '{name}' is {value}, outside [{min}, {max}].");
         return value;
     }
 
@@ -57,7 +57,7 @@ public sealed class CallbackState
         if (Numbers is null || !Numbers.TryGetValue(name, out double value)) throw Missing("number", name);
         if (double.IsNaN(value) || (!allowInfinite && double.IsInfinity(value)))
         {
-            throw new ArgumentException($"{Type}: number '{name}' is {value}, not {(allowInfinite ? "a number or ±∞" : "a finite number")}.", nameof(Numbers));
+            throw new ArgumentException($"{Type}: number '{name}' is {value}, not {(allowInfinite ? "a number or ±∞" : "a finite number")}.");
         }
         return value;
     }
@@ -70,7 +70,7 @@ public sealed class CallbackState
         if (RngStates is null || !RngStates.TryGetValue(name, out var words)) throw Missing("generator state", name);
         if (words is not { Length: 6 } || (words[0] | words[1] | words[2] | words[3]) == 0 || words[4] > 1)
         {
-            throw new ArgumentException($"{Type}: generator state '{name}' is not a six-word Rng state.", nameof(RngStates));
+            throw new ArgumentException($"{Type}: generator state '{name}' is not a six-word Rng state.");
         }
         return words;
     }
@@ -82,9 +82,9 @@ public sealed class CallbackState
     public Tensor GetTensor(string name, Shape shape)
     {
         if (Tensors is null || !Tensors.TryGetValue(name, out var tensor) || tensor is null) throw Missing("tensor", name);
-        if (tensor.Shape != shape) throw new ArgumentException($"{Type}: tensor '{name}' has shape {tensor.Shape}, but {shape} is expected.", nameof(Tensors));
+        if (tensor.Shape != shape) throw new ArgumentException($"{Type}: tensor '{name}' has shape {tensor.Shape}, but {shape} is expected.");
         return tensor;
     }
 
-    private ArgumentException Missing(string what, string name) => new($"{Type}: the state has no {what} '{name}'.", name);
+    private ArgumentException Missing(string what, string name) => new($"{Type}: the state has no {what} '{name}'.");
 }

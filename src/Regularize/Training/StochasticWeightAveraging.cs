@@ -135,13 +135,13 @@ public sealed class StochasticWeightAveraging : TrainerCallback
         long count = state.GetInteger("startRates", 0, groups);
         if (count != 0 && count != groups)
         {
-            throw new ArgumentException($"StochasticWeightAveraging: the state has SWALR start rates for {count} parameter groups, but the optimizer has {groups}.", nameof(state));
+            throw new ArgumentException($"StochasticWeightAveraging: the state has SWALR start rates for {count} parameter groups, but the optimizer has {groups}.");
         }
         double[]? rates = count == 0 ? null : new double[count];
         for (int i = 0; i < count; i++)
         {
             rates![i] = state.GetNumber($"startRate{i}");
-            if (rates[i] < 0) throw new ArgumentException($"StochasticWeightAveraging: start rate {i} is {rates[i]}, below 0.", nameof(state));
+            if (rates[i] < 0) throw new ArgumentException($"StochasticWeightAveraging: start rate {i} is {rates[i]}, below 0.");
         }
         Averaged.Import(state, "average."); // checks everything before changing anything
         _startRates = rates;

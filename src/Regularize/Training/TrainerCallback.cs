@@ -71,7 +71,7 @@ public abstract class TrainerCallback
     /// <param name="state">The saved state; its values come from a file, so check their ranges.</param>
     /// <exception cref="ArgumentException">The state does not fit this callback; nothing was changed.</exception>
     public virtual void ImportState(Trainer trainer, CallbackState state) =>
-        throw new ArgumentException($"{GetType().Name} keeps no state to restore.", nameof(state));
+        throw new ArgumentException($"{GetType().Name} keeps no state to restore.");
 
     /// <summary>Called when <see cref="Trainer.Fit"/> starts, before the first epoch.</summary>
     /// <param name="trainer">The trainer.</param>
