@@ -34,8 +34,9 @@ namespace Regularize.Training;
 /// <para><b>Determinism.</b> The loop adds no randomness of its own: with the same initial weights and the same
 /// loader seed a run gives the same numbers (times aside), whatever thread runs it.</para>
 /// <para><b>Checkpoints.</b> <see cref="SaveCheckpoint"/> and <see cref="LoadCheckpoint"/> save and restore the
-/// model, the optimizer, the schedulers, the data loader and the trainer's epoch and step counters, so that a run
-/// interrupted after an epoch and resumed in a new process gives the same bits as one that never stopped:</para>
+/// model, the optimizer, the schedulers, the data loader, the state of every callback that has one
+/// (<see cref="TrainerCallback.ExportState"/>) and the trainer's epoch and step counters, so that a run interrupted
+/// after an epoch and resumed in a new process gives the same bits as one that never stopped:</para>
 /// <code>
 /// trainer.EpochEnded += (_, e) => trainer.SaveCheckpoint("run.ckpt", loader);
 /// if (File.Exists("run.ckpt")) trainer.LoadCheckpoint("run.ckpt", loader);
@@ -180,13 +181,16 @@ public sealed class Trainer
 
     /// <summary>
     /// Saves a training checkpoint (<see cref="TrainingCheckpoint.Save"/>) of the model, the optimizer, the
-    /// schedulers, <paramref name="loader"/> and <see cref="Progress"/>, atomically. Call it between steps, usually
-    /// from <see cref="EpochEnded"/>.
+    /// schedulers, <paramref name="loader"/>, <see cref="Progress"/> and the state of every callback that has one
+    /// (<see cref="TrainerCallback.ExportState"/>, stored under its <see cref="TrainerCallback.CheckpointKey"/>),
+    /// atomically. Call it between steps, usually from <see cref="EpochEnded"/>, which runs after every callback.
     /// </summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="loader">The training data loader, whose position and generator are saved; null to leave it out.</param>
     /// <param name="metadata">The application's own strings to store with the checkpoint, if any.</param>
-    /// <exception cref="InvalidOperationException">The trainer was not built from a <see cref="Module"/> and an <see cref="Optimizer"/>.</exception>
+    /// <exception cref="InvalidOperationException">The trainer was not built from a <see cref="Module"/> and an
+    /// <see cref="Optimizer"/>, two callbacks have the same checkpoint key, or a callback cannot be saved now
+    /// (<see cref="GradientAccumulation"/> inside a group of micro-batches).</exception>
     public void SaveCheckpoint(string path, DataLoader? loader = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -257,9 +261,11 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Restores a checkpoint written by <see cref="SaveCheckpoint"/> into the model, the optimizer, the schedulers and
-    /// <paramref name="loader"/>, which must be configured as the saved ones were, and sets <see cref="EpochCount"/> and
-    /// <see cref="StepCount"/> to the recorded progress. When the file does not fit, nothing is changed.
+    /// Restores a checkpoint written by <see cref="SaveCheckpoint"/> into the model, the optimizer, the schedulers,
+    /// <paramref name="loader"/> and the callbacks, which must be configured as the saved ones were, and sets
+    /// <see cref="EpochCount"/> and <see cref="StepCount"/> to the recorded progress. Callback states are matched by
+    /// key and type: a state no callback takes, a callback with state that the file lacks, or a state the callback
+    /// refuses (<see cref="TrainerCallback.ImportState"/>) is a mismatch. When the file does not fit, nothing is changed.
     /// </summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="loader">The training data loader to restore; null to leave it.</param>

@@ -46,7 +46,7 @@ public class CheckpointFuzzTests
         }
 
         TestContext.Out.WriteLine($"{_read} read ({_restored} restored, {_mismatched} refused as mismatches; through the trainer " +
-            $"{_trainerRestored} restored, {_trainerMismatched} refused), {_rejected} rejected, " +
+            $"{_trainerRestored} restored, {_trainerMismatched} refused, {_trainerTicks / (double)System.Diagnostics.Stopwatch.Frequency:F1} s), {_rejected} rejected, " +
             $"{stopwatch.Elapsed.TotalSeconds:F1} s, at most {_maxAllocated} bytes allocated for a file of {valid.Length}");
         Assert.That(_read, Is.GreaterThan(200), "some damage leaves a valid checkpoint");
         Assert.That(_rejected, Is.GreaterThan((ByteCases + DocumentCases) / 2));
@@ -94,6 +94,7 @@ public class CheckpointFuzzTests
             Assert.Fail($"{what}: restore threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
         }
 
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var other = new CheckpointRig(modelSeed: 6);
         var trainer = CheckpointFileTests.TrainerWithCallbacks(other);
         var stateBefore = CallbackStates(trainer);
@@ -114,7 +115,10 @@ public class CheckpointFuzzTests
         {
             Assert.Fail($"{what}: the trainer's restore threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
         }
+        _trainerTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
     }
+
+    private long _trainerTicks;
 
     /// <summary>The optimizer and every callback's state, to compare before and after a refused restore.</summary>
     private static CheckpointData CallbackStates(Trainer trainer)
