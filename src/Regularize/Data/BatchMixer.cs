@@ -45,6 +45,14 @@ public abstract class BatchMixer
     /// <summary>The permutation π of the last mix: example i was mixed with example π(i).</summary>
     public ReadOnlySpan<int> LastPermutation => _permutation;
 
+    /// <summary>The state of the generator of λ and π (see <see cref="Rng.GetState"/>), to save it in a checkpoint.</summary>
+    public ulong[] GetRngState() => _rng.GetState();
+
+    /// <summary>Restores the generator to a state captured by <see cref="GetRngState"/>: the next mixes are the ones that followed it.</summary>
+    /// <param name="state">The words of the state.</param>
+    /// <exception cref="ArgumentException">The state is not a valid <see cref="Rng"/> state.</exception>
+    public void SetRngState(ReadOnlySpan<ulong> state) => _rng.SetState(state);
+
     /// <summary>
     /// Returns the mixed batch; <see cref="Batch.Labels"/> are the original labels, and inputs and targets are the
     /// mixer's buffers, overwritten by the next call.

@@ -13,7 +13,7 @@ namespace Regularize.Nn;
 /// y = a·(m·x + (1 − m)·α′ + p·|α′|), which is how torch computes it. The masks come from this module's own <see cref="Rng"/>, seeded as
 /// <see cref="Dropout"/>'s are.
 /// </remarks>
-public sealed class AlphaDropout : Module
+public sealed class AlphaDropout : Module, IStochasticModule
 {
     /// <summary>|α′| = λα of SELU, the magnitude of its negative saturation.</summary>
     public const double SeluSaturation = 1.7580993408473766;
@@ -36,6 +36,14 @@ public sealed class AlphaDropout : Module
 
     /// <summary>The probability of replacing an element.</summary>
     public double P { get; }
+
+    /// <summary>The state of the mask generator (see <see cref="Rng.GetState"/>), to save it in a checkpoint.</summary>
+    public ulong[] GetRngState() => _rng.GetState();
+
+    /// <summary>Restores the mask generator to a state captured by <see cref="GetRngState"/>: the next masks are the ones that followed it.</summary>
+    /// <param name="state">The words of the state.</param>
+    /// <exception cref="ArgumentException">The state is not a valid <see cref="Rng"/> state.</exception>
+    public void SetRngState(ReadOnlySpan<ulong> state) => _rng.SetState(state);
 
     /// <inheritdoc/>
     protected override string Signature => $"AlphaDropout p={P}";

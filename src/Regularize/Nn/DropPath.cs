@@ -17,7 +17,7 @@ namespace Regularize.Nn;
 /// <see cref="Rng"/> (seeded in the constructor, from <see cref="DefaultGenerator"/> when no seed is given); batch mode
 /// draws once per call. The same seed and the same sequence of calls give the same masks.</para>
 /// </remarks>
-public sealed class DropPath : Module
+public sealed class DropPath : Module, IStochasticModule
 {
     private readonly Rng _rng;
 

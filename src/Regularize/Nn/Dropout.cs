@@ -12,7 +12,7 @@ namespace Regularize.Nn;
 /// when no seed is given): the same seed and the
 /// same sequence of calls give the same masks. Each training-mode call draws a fresh mask.
 /// </remarks>
-public sealed class Dropout : Module
+public sealed class Dropout : Module, IStochasticModule
 {
     private readonly Rng _rng;
 

@@ -9,25 +9,26 @@ namespace Regularize.Nn;
 /// pixels (as <see cref="Dropout"/> does) regularises convolutional features little; dropping whole maps does.
 /// </summary>
 /// <remarks>
-/// The masks come from this module's own <see cref="Rng"/>, seeded in the constructor, one draw per (n, c) in order:
-/// the same seed and the same sequence of calls give the same masks.
+/// The masks come from this module's own <see cref="Rng"/>, seeded in the constructor (from <see cref="DefaultGenerator"/>
+/// when no seed is given, so two layers built without a seed draw different masks), one draw per (n, c) in order: the
+/// same seed and the same sequence of calls give the same masks.
 /// </remarks>
-public sealed class Dropout2d : Module
+public sealed class Dropout2d : Module, IStochasticModule
 {
     private readonly Rng _rng;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="p">The probability of zeroing a channel, in [0, 1).</param>
-    /// <param name="seed">The seed of the masks.</param>
+    /// <param name="seed">The seed of the masks; null (the default) to draw one from <see cref="DefaultGenerator"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is outside [0, 1).</exception>
-    public Dropout2d(double p = 0.5, ulong seed = 0)
+    public Dropout2d(double p = 0.5, ulong? seed = null)
     {
         if (!(p >= 0 && p < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(p), p, $"Dropout2d probability p must be in [0, 1), was {p}.");
         }
         P = p;
-        _rng = new Rng(seed);
+        _rng = new Rng(DefaultGenerator.Resolve(seed));
     }
 
     /// <summary>The probability of zeroing a channel.</summary>

@@ -38,12 +38,13 @@ public sealed partial class CheckpointData
             }
         }
         if (!Equals(Loader, other.Loader)) d.Add($"data loader {Loader?.State} vs {other.Loader?.State}");
-        var (r1, r2) = (DropoutRngStates ?? [], other.DropoutRngStates ?? []);
+        var (r1, r2) = (ModuleRngStates ?? [], other.ModuleRngStates ?? []);
         foreach (string path in r1.Keys.Union(r2.Keys).Order(StringComparer.Ordinal))
         {
-            if (!r1.TryGetValue(path, out var a) || !r2.TryGetValue(path, out var b)) d.Add($"Dropout '{path}' is on one side only");
-            else if (!a.AsSpan().SequenceEqual(b)) d.Add($"Dropout '{path}' generator states differ");
+            if (!r1.TryGetValue(path, out var a) || !r2.TryGetValue(path, out var b)) d.Add($"the generator of module '{path}' is on one side only");
+            else if (!a.AsSpan().SequenceEqual(b)) d.Add($"the generator states of module '{path}' differ");
         }
+        CompareCallbacks(other, d);
         return d;
     }
 

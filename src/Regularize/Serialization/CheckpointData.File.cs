@@ -42,6 +42,7 @@ public sealed partial class CheckpointData
             tensors.Add(ModelPrefix + name, tensor);
         }
         AddOptimizerTensors(tensors);
+        AddCallbackTensors(tensors);
 
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
@@ -57,12 +58,13 @@ public sealed partial class CheckpointData
             ScheduleCheckpoint.Write(w, Schedulers, Plateaus);
             if (Loader is null) w.WriteNull("loader"); else Loader.Write(w);
             w.WriteStartObject("dropout");
-            foreach (var (path, words) in (DropoutRngStates ?? []).OrderBy(p => p.Key, StringComparer.Ordinal))
+            foreach (var (path, words) in (ModuleRngStates ?? []).OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                if (!IsRngState(words)) throw new ArgumentException($"The generator state of Dropout '{path}' is not a six-word Rng state.", nameof(DropoutRngStates));
+                if (!IsRngState(words)) throw new ArgumentException($"The generator state of module '{path}' is not a six-word Rng state.", nameof(ModuleRngStates));
                 CheckpointJson.WriteWords(w, path, words);
             }
             w.WriteEndObject();
+            WriteCallbacks(w);
             w.WriteEndObject();
         }
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -116,8 +118,8 @@ public sealed partial class CheckpointData
         {
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxMetadataDepth });
             var data = new CheckpointData();
-            var expected = data.ParseDocument(doc.RootElement, j);
-            data.TakeTensors(file, expected, name);
+            var (optimizerTensors, callbackTensors) = data.ParseDocument(doc.RootElement, j);
+            data.TakeTensors(file, optimizerTensors, callbackTensors, name);
             foreach (var (key, value) in file.Metadata)
             {
                 if (key != MetadataKey) data.Metadata.Add(key, value);
@@ -134,8 +136,8 @@ public sealed partial class CheckpointData
         }
     }
 
-    /// <summary>Fills everything but the tensors; returns the optimizer tensors the file must hold, by full name.</summary>
-    private Dictionary<string, (string Parameter, string Key)> ParseDocument(JsonElement root, CheckpointJson j)
+    /// <summary>Fills everything but the tensors; returns the optimizer and callback tensors the file must hold, by full name.</summary>
+    private (Dictionary<string, (string Parameter, string Key)> Optimizer, Dictionary<string, (string Key, string Name)> Callbacks) ParseDocument(JsonElement root, CheckpointJson j)
     {
         var top = j.Map(root, "");
         // The version first, so that a document of another version gets that message rather than a field error.
@@ -145,11 +147,14 @@ public sealed partial class CheckpointData
         }
         if (!top.TryGetValue("version", out var versionElement)) throw j.Fail("", "lacks the field \"version\"");
         long version = j.Integer(versionElement, "version", 0);
-        if (version != FormatVersion)
+        if (version < OldestReadableVersion || version > FormatVersion)
         {
-            throw j.Fail("version", $"is {version}; this version of Regularize reads checkpoint format version {FormatVersion} only");
+            throw j.Fail("version", $"is {version}; this version of Regularize reads checkpoint format versions {OldestReadableVersion} to {FormatVersion} only");
         }
-        j.Object(root, "", "format", "version", "progress", "optimizer", "schedulers", "plateaus", "loader", "dropout");
+        // Version 1 is version 2 without the callbacks' states.
+        string[] fields = ["format", "version", "progress", "optimizer", "schedulers", "plateaus", "loader", "dropout"];
+        if (version >= 2) fields = [.. fields, "callbacks"];
+        j.Object(root, "", fields);
 
         var progress = j.Object(top["progress"], "progress", "epoch", "step");
         Progress = new TrainingProgress(j.Integer(progress["epoch"], "progress.epoch", 0, MaxEpoch), j.Integer(progress["step"], "progress.step", 0, MaxStep));
@@ -165,13 +170,15 @@ public sealed partial class CheckpointData
             string at = $"dropout.{CheckpointJson.Quote(path)}";
             ulong[] words = j.Words(value, at, 6);
             if (!IsRngState(words)) throw j.Fail(at, "is not a generator state (the first four words are all zero, or the flag word is not 0 or 1)");
-            DropoutRngStates.Add(path, words);
+            ModuleRngStates.Add(path, words);
         }
-        return expected;
+        var callbackTensors = version >= 2 ? ParseCallbacks(top["callbacks"], j) : [];
+        return (expected, callbackTensors);
     }
 
     /// <summary>Sorts the file's tensors into the model and the optimizer state; every tensor must be accounted for.</summary>
-    private void TakeTensors(SafeTensorsFile file, Dictionary<string, (string Parameter, string Key)> expectedOptimizer, string name)
+    private void TakeTensors(SafeTensorsFile file, Dictionary<string, (string Parameter, string Key)> expectedOptimizer,
+        Dictionary<string, (string Key, string Name)> expectedCallbacks, string name)
     {
         var optimizerTensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var entry in file.Entries)
@@ -180,6 +187,10 @@ public sealed partial class CheckpointData
             {
                 optimizerTensors.Add(entry.Name, entry.Tensor);
             }
+            else if (expectedCallbacks.TryGetValue(entry.Name, out var owner))
+            {
+                Callbacks[owner.Key].Tensors.Add(owner.Name, entry.Tensor);
+            }
             else if (entry.Name.StartsWith(ModelPrefix, StringComparison.Ordinal) && entry.Name.Length > ModelPrefix.Length)
             {
                 Model.Add(entry.Name[ModelPrefix.Length..], entry.Tensor);
@@ -187,7 +198,7 @@ public sealed partial class CheckpointData
             else
             {
                 throw new InvalidDataException(
-                    $"{name}: tensor {CheckpointJson.Quote(entry.Name)} is neither a model tensor ('{ModelPrefix}...') nor optimizer state listed in the metadata.");
+                    $"{name}: tensor {CheckpointJson.Quote(entry.Name)} is neither a model tensor ('{ModelPrefix}...') nor optimizer or callback state listed in the metadata.");
             }
         }
         foreach (var (tensorName, (parameter, key)) in expectedOptimizer)
@@ -198,6 +209,13 @@ public sealed partial class CheckpointData
             }
             // Its shape is checked on restore against the optimizer's slot shape, which need not be the parameter's
             // (Schedule-Free AdamW's lrMax, NAdam's μ-product and Adafactor's factors are not).
+        }
+        foreach (var (tensorName, (key, tensor)) in expectedCallbacks)
+        {
+            if (!Callbacks[key].Tensors.ContainsKey(tensor))
+            {
+                throw new InvalidDataException($"{name}: the metadata lists tensor {CheckpointJson.Quote(tensor)} of callback {CheckpointJson.Quote(key)}, but the file has no tensor {CheckpointJson.Quote(tensorName)}.");
+            }
         }
         TakeOptimizerTensors(optimizerTensors);
     }

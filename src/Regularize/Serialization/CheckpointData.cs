@@ -9,7 +9,8 @@ namespace Regularize.Serialization;
 
 /// <summary>
 /// The content of a training checkpoint as plain data: model tensors, optimizer state, scheduler states, the data
-/// loader's position, the Dropout generators and the progress. <see cref="Read(string, long)"/> and
+/// loader's position, the generators of Dropout-like modules (<see cref="IStochasticModule"/>), the trainer callbacks' states
+/// and the progress. <see cref="Read(string, long)"/> and
 /// <see cref="Write(string)"/> convert it from and to a file; <see cref="Capture"/> and <see cref="Restore"/> from and
 /// to live training objects. <see cref="TrainingCheckpoint"/> combines the two for the usual case; this class is for
 /// tools that inspect or edit a checkpoint.
@@ -21,13 +22,19 @@ namespace Regularize.Serialization;
 /// version) in the metadata entry <c>regularize.checkpoint</c>.</para>
 /// <para>Reading validates the whole file before returning: the safetensors layout (see <see cref="SafeTensors"/>),
 /// then the metadata document (bounded size and nesting, every field present once with its type, no unknown field,
-/// a known format version), then that every tensor is accounted for. Any problem raises an
+/// a known format version: <see cref="OldestReadableVersion"/> to <see cref="FormatVersion"/>), then that every tensor is accounted for. Any problem raises an
 /// <see cref="InvalidDataException"/> naming the file and the field or tensor.</para>
 /// </remarks>
 public sealed partial class CheckpointData
 {
-    /// <summary>The format version this library writes and the only one it reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The format version this library writes: 2, which added the trainer callbacks' states (<c>callbacks</c>). It also
+    /// reads version 1 (no callbacks); see <see cref="OldestReadableVersion"/>.
+    /// </summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The oldest format version this library reads.</summary>
+    public const int OldestReadableVersion = 1;
 
     /// <summary>The metadata key that holds the checkpoint's JSON document.</summary>
     public const string MetadataKey = "regularize.checkpoint";
@@ -74,8 +81,12 @@ public sealed partial class CheckpointData
     /// <summary>The data loader's position and configuration, or null when none was saved.</summary>
     public DataLoaderCheckpoint? Loader { get; set; }
 
-    /// <summary>The generator state (<see cref="Dropout.GetRngState"/>, six words) of each Dropout module, by module path.</summary>
-    public Dictionary<string, ulong[]> DropoutRngStates { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The generator state (<see cref="IStochasticModule.GetRngState"/>, six words) of each module that draws from its own
+    /// generator (<see cref="Dropout"/>, <see cref="Dropout2d"/>, <see cref="AlphaDropout"/>, any
+    /// <see cref="IStochasticModule"/>), by module path. The file keeps them under the JSON key <c>dropout</c>.
+    /// </summary>
+    public Dictionary<string, ulong[]> ModuleRngStates { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The application's own entries (a configuration, a metrics history): strings stored as further safetensors
@@ -93,7 +104,7 @@ public sealed partial class CheckpointData
     /// weights are in place, so the checkpoint resumes the exact training point (buffers are captured as they are).
     /// </summary>
     /// <param name="progress">The epoch and step to record.</param>
-    /// <param name="model">The model: its parameters, buffers and Dropout generators are saved.</param>
+    /// <param name="model">The model: its parameters, buffers and module generators (<see cref="IStochasticModule"/>) are saved.</param>
     /// <param name="optimizer">The optimizer, if any: its groups' hyperparameters and per-parameter state are saved.</param>
     /// <param name="schedulers">The schedulers, if any; restored in the same order.</param>
     /// <param name="loader">The data loader, if any.</param>
@@ -121,7 +132,7 @@ public sealed partial class CheckpointData
             CheckMetadataEntry(key, value, nameof(metadata));
             data.Metadata.Add(key, value);
         }
-        foreach (var (path, dropout) in Dropouts(model)) data.DropoutRngStates[path] = dropout.GetRngState();
+        foreach (var (path, module) in StochasticModules(model)) data.ModuleRngStates[path] = module.GetRngState();
         return data;
     }
 
@@ -147,27 +158,42 @@ public sealed partial class CheckpointData
     /// Restores this state into live training objects, matching the model's tensors by name and shape. Everything
     /// is checked first; when anything does not fit, nothing is changed.
     /// </summary>
-    /// <param name="model">The model; its parameters and buffers are overwritten in place and its Dropout generators restored.</param>
+    /// <param name="model">The model; its parameters and buffers are overwritten in place and its module generators restored.</param>
     /// <param name="optimizer">The optimizer to restore (same type and groups as the saved one), or null to leave it.</param>
     /// <param name="schedulers">The schedulers to restore, in the order they were saved, or null to leave them.</param>
     /// <param name="loader">The data loader to restore, or null to leave it.</param>
     /// <param name="plateaus">The plateau schedulers to restore, in the order they were saved, or null to leave them.</param>
-    /// <param name="strict">True to require that the model and the checkpoint hold the same tensors and Dropout modules;
+    /// <param name="strict">True to require that the model and the checkpoint hold the same tensors and modules with generators;
     /// false to restore what they share and report the rest.</param>
     /// <param name="source">What the data came from (usually the file name), for messages.</param>
     /// <returns>The progress, the weights' load report and the parts not restored.</returns>
     /// <exception cref="CheckpointMismatchException">The checkpoint does not fit the objects; the message lists every
     /// problem (for a tensor: its name and both shapes). Nothing was changed.</exception>
     public CheckpointInfo Restore(Module model, Optimizer? optimizer = null, IEnumerable<Scheduler>? schedulers = null, DataLoader? loader = null,
-        IEnumerable<ReduceOnPlateau>? plateaus = null, bool strict = true, string source = "checkpoint")
+        IEnumerable<ReduceOnPlateau>? plateaus = null, bool strict = true, string source = "checkpoint") =>
+        RestoreWith(model, optimizer, schedulers, loader, plateaus, strict, source, null);
+
+    /// <summary>
+    /// A further part of a restore that the caller plans (the trainer's callbacks): problems found while planning it,
+    /// and how to apply it and undo it. It is applied right after the optimizer, once everything was checked; if applying throws an
+    /// <see cref="ArgumentException"/> or <see cref="InvalidOperationException"/>, the parts already applied and the optimizer are put back.
+    /// </summary>
+    internal sealed record ExtraParts(List<string> Problems, List<(string What, Action Apply, Action Undo)> Parts);
+
+    internal CheckpointInfo RestoreWith(Module model, Optimizer? optimizer, IEnumerable<Scheduler>? schedulers, DataLoader? loader,
+        IEnumerable<ReduceOnPlateau>? plateaus, bool strict, string source, ExtraParts? extra)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
-        var problems = new List<string>();
+        var problems = new List<string>(extra?.Problems ?? []);
         var notRestored = new List<string>();
+        if (extra is null && Callbacks is { Count: > 0 } saved)
+        {
+            notRestored.Add($"the state of {saved.Count} trainer callback(s) ({string.Join(", ", saved.Keys.Order(StringComparer.Ordinal))}; restored by Trainer.LoadCheckpoint)");
+        }
 
         var weights = ModelWeights.Plan(model, Model ?? [], strict, problems);
-        var generators = PlanDropouts(model, strict, problems, notRestored);
+        var generators = PlanGenerators(model, strict, problems, notRestored);
         Scheduler[] schedulerArray = schedulers?.ToArray() ?? [];
         List<SchedulerState> savedSchedulers = Schedulers ?? [];
         ScheduleCheckpoint.PlanSchedulers(schedulerArray, savedSchedulers, problems, notRestored);
@@ -192,6 +218,20 @@ public sealed partial class CheckpointData
                 throw new CheckpointMismatchException(source, [$"the optimizer state does not fit: {e.Message}"], e);
             }
         }
+        // The extra parts check themselves before changing anything, as the optimizer does; they follow it so that they
+        // see its restored groups (a plateau schedule records the groups' values).
+        var extraParts = extra?.Parts ?? [];
+        int applied = 0;
+        try
+        {
+            for (; applied < extraParts.Count; applied++) extraParts[applied].Apply();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            UndoExtras(extraParts, applied);
+            if (optimizer is not null) optimizer.ImportState(optimizerBackup!);
+            throw new CheckpointMismatchException(source, [$"{extraParts[applied].What}: {e.Message}"], e);
+        }
         var schedulerBackups = new List<(Scheduler Scheduler, SchedulerState State)>();
         try
         {
@@ -206,14 +246,20 @@ public sealed partial class CheckpointData
             // A group rejected a scheduled value: put back what was changed.
             for (int i = schedulerBackups.Count - 1; i >= 0; i--) schedulerBackups[i].Scheduler.ImportState(schedulerBackups[i].State);
             if (optimizer is not null) optimizer.ImportState(optimizerBackup!);
+            UndoExtras(extraParts, applied);
             throw new CheckpointMismatchException(source, [e.Message], e);
         }
         for (int i = 0; i < plateauArray.Length; i++) plateauArray[i].ImportState(savedPlateaus[i]);
         weights.Apply();
-        foreach (var (dropout, state) in generators) dropout.SetRngState(state);
+        foreach (var (module, state) in generators) module.SetRngState(state);
         if (loader is not null) loader.SetState(Loader!.State);
         return new CheckpointInfo(Progress, weights.Report, notRestored,
             new Dictionary<string, string>(Metadata ?? [], StringComparer.Ordinal));
+    }
+
+    private static void UndoExtras(List<(string What, Action Apply, Action Undo)> parts, int applied)
+    {
+        for (int i = applied - 1; i >= 0; i--) parts[i].Undo();
     }
 
     private static void CheckMetadataEntry(string key, string? value, string argument)
@@ -222,30 +268,34 @@ public sealed partial class CheckpointData
         if (value is null) throw new ArgumentException($"Metadata entry '{key}' is null.", argument);
     }
 
-    private static IEnumerable<(string Path, Dropout Dropout)> Dropouts(Module model) =>
-        model.NamedModules().Where(m => m.Module is Dropout).Select(m => (m.Name, (Dropout)m.Module));
+    private static IEnumerable<(string Path, IStochasticModule Module)> StochasticModules(Module model) =>
+        model.NamedModules().Where(m => m.Module is IStochasticModule).Select(m => (m.Name, (IStochasticModule)m.Module));
 
-    private List<(Dropout, ulong[])> PlanDropouts(Module model, bool strict, List<string> problems, List<string> notRestored)
+    /// <summary>How messages name a module with a generator: its type and path, <c>Dropout2d 'features.3'</c>.</summary>
+    private static string Describe(IStochasticModule module, string path) => $"{module.GetType().Name} {CheckpointJson.Quote(path)}";
+
+    private List<(IStochasticModule, ulong[])> PlanGenerators(Module model, bool strict, List<string> problems, List<string> notRestored)
     {
-        var plan = new List<(Dropout, ulong[])>();
-        var states = DropoutRngStates ?? [];
+        var plan = new List<(IStochasticModule, ulong[])>();
+        var states = ModuleRngStates ?? [];
         var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (path, dropout) in Dropouts(model))
+        foreach (var (path, module) in StochasticModules(model))
         {
+            string what = Describe(module, path);
             if (!states.TryGetValue(path, out var words))
             {
-                if (strict) problems.Add($"the model's Dropout '{path}' has no generator state in the file");
-                else notRestored.Add($"generator of Dropout '{path}' (not in the file)");
+                if (strict) problems.Add($"the model's {what} has no generator state in the file");
+                else notRestored.Add($"generator of {what} (not in the file)");
                 continue;
             }
             used.Add(path);
-            if (!IsRngState(words)) problems.Add($"the generator state of Dropout '{path}' is not six words with a valid state");
-            else plan.Add((dropout, words));
+            if (!IsRngState(words)) problems.Add($"the generator state of {what} is not six words with a valid state");
+            else plan.Add((module, words));
         }
         foreach (string path in states.Keys.Where(k => !used.Contains(k)).Order(StringComparer.Ordinal))
         {
-            if (strict) problems.Add($"the file has a generator state for Dropout '{path}', which is not in the model");
-            else notRestored.Add($"generator of Dropout '{path}' (not in the model)");
+            if (strict) problems.Add($"the file has a generator state for module {CheckpointJson.Quote(path)}, which is not a module with a generator in the model");
+            else notRestored.Add($"generator of module {CheckpointJson.Quote(path)} (not in the model)");
         }
         return plan;
     }

@@ -7,7 +7,9 @@ namespace Regularize.Serialization;
 
 /// <summary>
 /// Saves and restores everything a training run needs to continue bit for bit: the model's parameters and buffers,
-/// the optimizer's state, the schedulers, the data loader's position and the Dropout generators, with the epoch and step.
+/// the optimizer's state, the schedulers, the data loader's position and the generators of modules such as Dropout
+/// (<see cref="IStochasticModule"/>), with the epoch and step. (The trainer's callbacks are saved by
+/// <c>Trainer.SaveCheckpoint</c>; this class leaves their states in a file alone.)
 /// <code>
 /// TrainingCheckpoint.Save("run.ckpt", new TrainingProgress(epoch, step), model, optimizer, [lr], loader);
 /// // ... later, in a new process, with freshly built objects of the same configuration:

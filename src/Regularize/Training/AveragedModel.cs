@@ -1,4 +1,5 @@
 using Regularize.Nn;
+using Regularize.Serialization;
 
 namespace Regularize.Training;
 
@@ -91,4 +92,22 @@ public sealed class AveragedModel
 
     /// <summary>The model whose weights are averaged.</summary>
     public Module Model => _model;
+
+    /// <summary>Adds <see cref="Count"/> (as <c>{prefix}count</c>) and, once something was averaged, the averages (tensors prefix + name) to a callback's state.</summary>
+    internal void Export(CallbackState state, string prefix)
+    {
+        state.Integers.Add(prefix + "count", Count);
+        if (Count > 0) WeightSnapshot.ExportValues(state, prefix, [.. Names], _targets, _average);
+    }
+
+    /// <summary>Takes what <see cref="Export"/> saved, checking everything before changing anything.</summary>
+    /// <exception cref="ArgumentException">The count or a tensor is missing or out of range.</exception>
+    /// <exception cref="InvalidOperationException">The averaged weights are swapped into the model.</exception>
+    internal void Import(CallbackState state, string prefix)
+    {
+        if (_swapped is not null) throw new InvalidOperationException("AveragedModel: the averaged weights are swapped into the model; swap back first.");
+        long count = state.GetInteger(prefix + "count");
+        if (count > 0) WeightSnapshot.ImportValues(state, prefix, [.. Names], _targets, _average);
+        Count = count;
+    }
 }

@@ -1,3 +1,5 @@
+using Regularize.Serialization;
+
 namespace Regularize.Training;
 
 /// <summary>
@@ -15,6 +17,9 @@ namespace Regularize.Training;
 /// (<see cref="Optimizers.IEvaluationWeights"/>, Schedule-Free AdamW), the copy is of the evaluation weights (the
 /// trainer has put them in place before <see cref="OnEpochEnd"/>), the ones the metric measured; they stay in the model
 /// as its evaluation weights, and a later <c>Fit</c> goes on from the optimizer's last training weights.</para>
+/// <para>A checkpoint (<see cref="Trainer.SaveCheckpoint"/>) saves the best value, the best, bad and stopped epochs and,
+/// with <see cref="RestoreBestWeights"/>, the best weights (tensors <c>best.&lt;name&gt;</c>), so a resumed run stops at the
+/// same epoch and ends with the same weights.</para>
 /// </remarks>
 public sealed class EarlyStopping : TrainerCallback
 {
@@ -91,5 +96,36 @@ public sealed class EarlyStopping : TrainerCallback
     public override void OnFitEnd(Trainer trainer, IReadOnlyList<EpochMetrics> history)
     {
         if (BestEpoch > 0) _best?.Restore();
+    }
+
+    /// <inheritdoc/>
+    public override CallbackState? ExportState(Trainer trainer)
+    {
+        var state = new CallbackState
+        {
+            Integers = { ["bestEpoch"] = BestEpoch, ["badEpochs"] = BadEpochs, ["stoppedEpoch"] = StoppedEpoch },
+            Numbers = { ["bestValue"] = BestValue },
+        };
+        if (BestEpoch > 0) _best?.Export(state, "best.");
+        return state;
+    }
+
+    /// <inheritdoc/>
+    public override void ImportState(Trainer trainer, CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(state);
+        int bestEpoch = (int)state.GetInteger("bestEpoch", 0, CheckpointData.MaxEpoch);
+        int badEpochs = (int)state.GetInteger("badEpochs", 0, int.MaxValue);
+        int stoppedEpoch = (int)state.GetInteger("stoppedEpoch", 0, CheckpointData.MaxEpoch);
+        double bestValue = state.GetNumber("bestValue", allowInfinite: true);
+        WeightSnapshot? best = _best;
+        if (RestoreBestWeights && bestEpoch > 0)
+        {
+            best ??= new WeightSnapshot(trainer);
+            best.Import(state, "best."); // checks every tensor before copying any
+        }
+        _best = best;
+        (BestEpoch, BadEpochs, StoppedEpoch, BestValue) = (bestEpoch, badEpochs, stoppedEpoch, bestValue);
     }
 }

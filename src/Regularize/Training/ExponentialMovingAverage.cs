@@ -1,4 +1,5 @@
 using Regularize.Nn;
+using Regularize.Serialization;
 
 namespace Regularize.Training;
 
@@ -16,10 +17,13 @@ namespace Regularize.Training;
 /// the trained weights back afterwards; <see cref="CopyToModel"/> keeps θ̄ for good. With an
 /// <see cref="Optimizers.IEvaluationWeights"/> optimizer the updates after each step average the training weights (the
 /// ones in the model while stepping); Schedule-Free AdamW's x is already an average, so the two are rarely combined.</para>
+/// <para>A checkpoint (<see cref="Trainer.SaveCheckpoint"/>) saves θ̄ (tensors <c>average.&lt;name&gt;</c>) and the update
+/// count t, so a resumed run averages on exactly.</para>
 /// </remarks>
 public sealed class ExponentialMovingAverage : TrainerCallback
 {
     private readonly Tensors.Tensor[] _targets;
+    private readonly string[] _names;
     private readonly float[][] _average;
     private readonly bool[] _copyOnly;
     private float[][]? _swapped;
@@ -46,6 +50,7 @@ public sealed class ExponentialMovingAverage : TrainerCallback
         WarmupPower = warmupPower;
         MinDecay = minDecay;
         var targets = model.NamedParameters().Select(p => (p.Name, p.Parameter.Value)).Concat(model.NamedBuffers()).ToList();
+        _names = targets.Select(t => t.Item1).ToArray();
         _targets = targets.Select(t => t.Item2).ToArray();
         _copyOnly = targets.Select(t => t.Item1.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToArray();
         _average = _targets.Select(t => t.ToArray()).ToArray();
@@ -135,4 +140,23 @@ public sealed class ExponentialMovingAverage : TrainerCallback
 
     /// <inheritdoc/>
     public override void OnEvaluated(Trainer trainer, Evaluation evaluation) => SwapBack();
+
+    /// <inheritdoc/>
+    public override CallbackState? ExportState(Trainer trainer)
+    {
+        var state = new CallbackState { Integers = { ["updates"] = Updates } };
+        WeightSnapshot.ExportValues(state, "average.", _names, _targets, _average);
+        return state;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The average is swapped into the model.</exception>
+    public override void ImportState(Trainer trainer, CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (_swapped is not null) throw new InvalidOperationException("ExponentialMovingAverage.ImportState: the average is swapped into the model; swap back first.");
+        long updates = state.GetInteger("updates");
+        WeightSnapshot.ImportValues(state, "average.", _names, _targets, _average); // checks every tensor before copying any
+        Updates = updates;
+    }
 }

@@ -1,3 +1,5 @@
+using Regularize.Serialization;
+
 namespace Regularize.Training;
 
 /// <summary>
@@ -14,6 +16,9 @@ namespace Regularize.Training;
 /// (<see cref="StepsPerEpoch"/>): build step-counted schedules with that. Put this callback before any clipping, so
 /// the whole group's gradient is clipped once. The epoch's training loss still averages the unscaled batch losses.</para>
 /// <para>Layers that use batch statistics (BatchNorm) see the micro-batches, not the large batch, as in PyTorch.</para>
+/// <para>Checkpoints: the groups start afresh every epoch, and the last group of an epoch always steps, so at an epoch's
+/// end nothing is pending and the callback has no state to save. Inside a group the partly accumulated gradient is
+/// (gradients are not saved): <see cref="ExportState"/> then refuses, so a checkpoint is never silently inexact.</para>
 /// </remarks>
 public sealed class GradientAccumulation : TrainerCallback
 {
@@ -30,6 +35,7 @@ public sealed class GradientAccumulation : TrainerCallback
     public int MicroBatches { get; }
 
     private double _scale = 1;
+    private bool _inGroup;
 
     /// <summary>The optimizer steps of one epoch of <paramref name="loader"/>: ⌈batches/k⌉.</summary>
     /// <param name="loader">The training loader.</param>
@@ -47,6 +53,7 @@ public sealed class GradientAccumulation : TrainerCallback
         int groupEnd = Math.Min(groupStart + MicroBatches, batches); // exclusive
         step.ZeroGradients = index == groupStart;
         step.SkipStep = index < groupEnd - 1;
+        _inGroup = step.SkipStep;
         var loader = step.Loader;
         long examples = (long)(groupEnd - groupStart) * loader.BatchSize;
         if (groupEnd == batches && !loader.DropLast)
@@ -62,4 +69,16 @@ public sealed class GradientAccumulation : TrainerCallback
     {
         if (_scale != 1) step.Loss = step.Loss! * (float)_scale;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>An epoch that ended early (divergence, <see cref="Trainer.Stop"/>) drops its unfinished group: the next
+    /// epoch's first batch clears the gradients.</remarks>
+    public override void OnEpochEnd(Trainer trainer, EpochMetrics metrics) => _inGroup = false;
+
+    /// <summary>None (null) between groups of batches.</summary>
+    /// <param name="trainer">The trainer.</param>
+    /// <exception cref="InvalidOperationException">The trainer is inside a group: its accumulated gradient would be lost.</exception>
+    public override CallbackState? ExportState(Trainer trainer) => _inGroup
+        ? throw new InvalidOperationException("GradientAccumulation: a checkpoint inside a group of micro-batches would lose the accumulated gradient; save at the end of an epoch.")
+        : null;
 }

@@ -1,4 +1,5 @@
 using Regularize.Schedules;
+using Regularize.Serialization;
 
 namespace Regularize.Training;
 
@@ -8,8 +9,9 @@ namespace Regularize.Training;
 /// with <c>scheduler.step(val_loss)</c> at the end of each epoch.
 /// </summary>
 /// <remarks>The plateau's own mode must agree with the metric (<see cref="PlateauMode.Min"/> for a loss); the constructor
-/// checks it. Its state is not part of <see cref="Trainer.SaveCheckpoint"/>; save it with
-/// <see cref="ReduceOnPlateau.ExportState"/> if a run must resume exactly.</remarks>
+/// checks it. A checkpoint (<see cref="Trainer.SaveCheckpoint"/>) saves the plateau's counters and best metric
+/// (<see cref="ReduceOnPlateau.ExportState"/>); the values it reduced are in the optimizer's groups, saved with the
+/// optimizer.</remarks>
 public sealed class PlateauScheduling : TrainerCallback
 {
     /// <summary>Creates the callback.</summary>
@@ -38,5 +40,27 @@ public sealed class PlateauScheduling : TrainerCallback
     {
         double value = Metric.Select(metrics);
         Plateau.Step(value); // as torch, a NaN counts as an epoch without improvement
+    }
+
+    /// <inheritdoc/>
+    public override CallbackState? ExportState(Trainer trainer)
+    {
+        var p = Plateau.ExportState();
+        return new CallbackState
+        {
+            Integers = { ["lastStep"] = p.LastStep, ["numBadSteps"] = p.NumBadSteps, ["cooldownCounter"] = p.CooldownCounter },
+            Numbers = { ["best"] = p.Best },
+        };
+    }
+
+    /// <inheritdoc/>
+    public override void ImportState(Trainer trainer, CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Plateau.ImportState(new ReduceOnPlateauState(
+            state.GetInteger("lastStep"),
+            state.GetNumber("best", allowInfinite: true),
+            (int)state.GetInteger("numBadSteps", 0, int.MaxValue),
+            (int)state.GetInteger("cooldownCounter", 0, int.MaxValue)));
     }
 }

@@ -1,4 +1,5 @@
 using Regularize.Nn;
+using Regularize.Serialization;
 
 namespace Regularize.Training;
 
@@ -18,6 +19,8 @@ namespace Regularize.Training;
 /// afterwards.</para>
 /// <para>With an <see cref="Optimizers.IEvaluationWeights"/> optimizer the trainer has put the evaluation weights in
 /// place before <see cref="OnEvaluating"/> and <see cref="OnEpochEnd"/>, so those are the weights averaged.</para>
+/// <para>A checkpoint (<see cref="Trainer.SaveCheckpoint"/>) saves the average (its count and tensors
+/// <c>average.&lt;name&gt;</c>) and each group's lr₀ of SWALR, so a resumed run averages and anneals on exactly.</para>
 /// </remarks>
 public sealed class StochasticWeightAveraging : TrainerCallback
 {
@@ -113,6 +116,37 @@ public sealed class StochasticWeightAveraging : TrainerCallback
         // Without a test set there was no evaluation: add the epoch's weights here.
         if (metrics.Epoch >= StartEpoch && !_updated) Averaged.Update();
         _updated = true;
+    }
+
+    /// <inheritdoc/>
+    public override CallbackState? ExportState(Trainer trainer)
+    {
+        var state = new CallbackState();
+        Averaged.Export(state, "average.");
+        state.Integers.Add("startRates", _startRates?.Length ?? 0);
+        for (int i = 0; i < (_startRates?.Length ?? 0); i++) state.Numbers.Add($"startRate{i}", _startRates![i]);
+        return state;
+    }
+
+    /// <inheritdoc/>
+    public override void ImportState(Trainer trainer, CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(state);
+        int groups = trainer.ParameterGroups.Count;
+        long count = state.GetInteger("startRates", 0, groups);
+        if (count != 0 && count != groups)
+        {
+            throw new ArgumentException($"StochasticWeightAveraging: the state has SWALR start rates for {count} parameter groups, but the optimizer has {groups}.");
+        }
+        double[]? rates = count == 0 ? null : new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            rates![i] = state.GetNumber($"startRate{i}");
+            if (rates[i] < 0) throw new ArgumentException($"StochasticWeightAveraging: start rate {i} is {rates[i]}, below 0.");
+        }
+        Averaged.Import(state, "average."); // checks everything before changing anything
+        _startRates = rates;
     }
 
     /// <inheritdoc/>

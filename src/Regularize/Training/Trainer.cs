@@ -34,8 +34,9 @@ namespace Regularize.Training;
 /// <para><b>Determinism.</b> The loop adds no randomness of its own: with the same initial weights and the same
 /// loader seed a run gives the same numbers (times aside), whatever thread runs it.</para>
 /// <para><b>Checkpoints.</b> <see cref="SaveCheckpoint"/> and <see cref="LoadCheckpoint"/> save and restore the
-/// model, the optimizer, the schedulers, the data loader and the trainer's epoch and step counters, so that a run
-/// interrupted after an epoch and resumed in a new process gives the same bits as one that never stopped:</para>
+/// model, the optimizer, the schedulers, the data loader, the state of every callback that has one
+/// (<see cref="TrainerCallback.ExportState"/>) and the trainer's epoch and step counters, so that a run interrupted
+/// after an epoch and resumed in a new process gives the same bits as one that never stopped:</para>
 /// <code>
 /// trainer.EpochEnded += (_, e) => trainer.SaveCheckpoint("run.ckpt", loader);
 /// if (File.Exists("run.ckpt")) trainer.LoadCheckpoint("run.ckpt", loader);
@@ -199,24 +200,91 @@ public sealed class Trainer
 
     /// <summary>
     /// Saves a training checkpoint (<see cref="TrainingCheckpoint.Save"/>) of the model, the optimizer, the
-    /// schedulers, <paramref name="loader"/> and <see cref="Progress"/>, atomically. Call it between steps, usually
-    /// from <see cref="EpochEnded"/>.
+    /// schedulers, <paramref name="loader"/>, <see cref="Progress"/> and the state of every callback that has one
+    /// (<see cref="TrainerCallback.ExportState"/>, stored under its <see cref="TrainerCallback.CheckpointKey"/>),
+    /// atomically. Call it between steps, usually from <see cref="EpochEnded"/>, which runs after every callback.
     /// </summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="loader">The training data loader, whose position and generator are saved; null to leave it out.</param>
     /// <param name="metadata">The application's own strings to store with the checkpoint, if any.</param>
-    /// <exception cref="InvalidOperationException">The trainer was not built from a <see cref="Module"/> and an <see cref="Optimizer"/>.</exception>
+    /// <exception cref="InvalidOperationException">The trainer was not built from a <see cref="Module"/> and an
+    /// <see cref="Optimizer"/>, two callbacks have the same checkpoint key, or a callback cannot be saved now
+    /// (<see cref="GradientAccumulation"/> inside a group of micro-batches).</exception>
     public void SaveCheckpoint(string path, DataLoader? loader = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var (model, optimizer) = CheckpointObjects();
-        TrainingCheckpoint.Save(path, Progress, model, optimizer, _schedulers, loader, metadata: metadata);
+        var data = CheckpointData.Capture(Progress, model, optimizer, _schedulers, loader, metadata: metadata);
+        foreach (var (key, callback) in CallbackKeys())
+        {
+            var state = callback.ExportState(this);
+            if (state is null) continue;
+            state.Type = callback.GetType().Name;
+            data.Callbacks.Add(key, state);
+        }
+        data.Write(path);
     }
 
     /// <summary>
-    /// Restores a checkpoint written by <see cref="SaveCheckpoint"/> into the model, the optimizer, the schedulers and
-    /// <paramref name="loader"/>, which must be configured as the saved ones were, and sets <see cref="EpochCount"/> and
-    /// <see cref="StepCount"/> to the recorded progress. When the file does not fit, nothing is changed.
+    /// Each callback with the key its state has in a checkpoint: its <see cref="TrainerCallback.CheckpointKey"/>, or its
+    /// type's name with its index among the callbacks of that type (<c>EarlyStopping[0]</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A callback is null, or two callbacks have the same key.</exception>
+    private List<(string Key, TrainerCallback Callback)> CallbackKeys()
+    {
+        var result = new List<(string, TrainerCallback)>();
+        var ofType = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Callbacks.Count; i++)
+        {
+            var callback = Callbacks[i] ?? throw new InvalidOperationException($"Callbacks[{i}] is null.");
+            string type = callback.GetType().Name;
+            int index = ofType.GetValueOrDefault(type);
+            ofType[type] = index + 1;
+            string key = callback.CheckpointKey ?? $"{type}[{index}]";
+            if (!keys.Add(key))
+            {
+                throw new InvalidOperationException($"Two callbacks have the checkpoint key '{key}' (the second is Callbacks[{i}], a {type}); give one of them another CheckpointKey.");
+            }
+            result.Add((key, callback));
+        }
+        return result;
+    }
+
+    /// <summary>Matches the checkpoint's callback states to the callbacks by key and type, and plans their restore.</summary>
+    private CheckpointData.ExtraParts PlanCallbacks(CheckpointData checkpoint)
+    {
+        var plan = new CheckpointData.ExtraParts([], []);
+        var saved = checkpoint.Callbacks ?? [];
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, callback) in CallbackKeys())
+        {
+            string type = callback.GetType().Name, what = $"callback {type} '{key}'";
+            CallbackState? current = callback.ExportState(this);
+            if (!saved.TryGetValue(key, out var state))
+            {
+                if (current is not null) plan.Problems.Add($"the trainer's {what} has no state in the file");
+                continue;
+            }
+            used.Add(key);
+            if (state is null) plan.Problems.Add($"the file's state of {what} is null");
+            else if (state.Type != type) plan.Problems.Add($"the trainer's callback '{key}' is a {type}, but the file's state of '{key}' is a {state.Type}'s");
+            else if (current is null) plan.Problems.Add($"the file holds a state for {what}, which keeps none");
+            else plan.Parts.Add((what, () => callback.ImportState(this, state), () => callback.ImportState(this, current)));
+        }
+        foreach (string key in saved.Keys.Where(k => !used.Contains(k)).Order(StringComparer.Ordinal))
+        {
+            plan.Problems.Add($"the file holds the state of callback {saved[key]?.Type} '{key}', which none of the trainer's callbacks has");
+        }
+        return plan;
+    }
+
+    /// <summary>
+    /// Restores a checkpoint written by <see cref="SaveCheckpoint"/> into the model, the optimizer, the schedulers,
+    /// <paramref name="loader"/> and the callbacks, which must be configured as the saved ones were, and sets
+    /// <see cref="EpochCount"/> and <see cref="StepCount"/> to the recorded progress. Callback states are matched by
+    /// key and type: a state no callback takes, a callback with state that the file lacks, or a state the callback
+    /// refuses (<see cref="TrainerCallback.ImportState"/>) is a mismatch. When the file does not fit, nothing is changed.
     /// </summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="loader">The training data loader to restore; null to leave it.</param>
@@ -251,7 +319,7 @@ public sealed class Trainer
         {
             throw new CheckpointMismatchException(source, [$"progress.epoch is {checkpoint.Progress.Epoch}, more than a trainer counts"]);
         }
-        var info = checkpoint.Restore(model, optimizer, _schedulers, loader, source: source);
+        var info = checkpoint.RestoreWith(model, optimizer, _schedulers, loader, null, strict: true, source, PlanCallbacks(checkpoint));
         EpochCount = (int)info.Progress.Epoch;
         StepCount = info.Progress.Step;
         return info;

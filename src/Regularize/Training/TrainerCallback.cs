@@ -1,3 +1,5 @@
+using Regularize.Serialization;
+
 namespace Regularize.Training;
 
 /// <summary>
@@ -25,9 +27,54 @@ namespace Regularize.Training;
 /// </code>
 /// <para>Any callback may call <see cref="Trainer.Stop"/>: the loop finishes the current batch, ends the epoch (its
 /// evaluation and <see cref="OnEpochEnd"/> included) and returns.</para>
+/// <para><b>Checkpoints.</b> A callback that keeps state a resumed run needs (a best value, averaged weights, a
+/// generator) overrides <see cref="ExportState"/> and <see cref="ImportState"/>; <see cref="Trainer.SaveCheckpoint"/>
+/// stores the state under the callback's <see cref="CheckpointKey"/> and <see cref="Trainer.LoadCheckpoint"/> gives it
+/// back to the callback with the same key. A callback without state keeps the defaults and is not saved.</para>
 /// </remarks>
 public abstract class TrainerCallback
 {
+    private string? _checkpointKey;
+
+    /// <summary>
+    /// The key under which a checkpoint stores this callback's state; null (the default) for the trainer's default: the
+    /// type's name and the callback's index among the trainer's callbacks of that type, <c>EarlyStopping[0]</c>. Set it
+    /// when the callback list may change between saving and loading.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is empty, longer than 200 characters or contains a dot.</exception>
+    public string? CheckpointKey
+    {
+        get => _checkpointKey;
+        set
+        {
+            if (value is not null && !CheckpointData.IsCallbackKey(value))
+            {
+                throw new ArgumentException($"CheckpointKey {IO.MessageText.Quote(value)} is empty, longer than 200 characters or contains a dot.", nameof(value));
+            }
+            _checkpointKey = value;
+        }
+    }
+
+    /// <summary>
+    /// The callback's state for a checkpoint, as copies (later training must not change it), or null (the default) when
+    /// the callback keeps nothing a resumed run needs. Called between steps, usually at the end of an epoch.
+    /// </summary>
+    /// <param name="trainer">The trainer saving the checkpoint.</param>
+    /// <returns>The state; the trainer sets its <see cref="CallbackState.Type"/>.</returns>
+    public virtual CallbackState? ExportState(Trainer trainer) => null;
+
+    /// <summary>
+    /// Restores a state that <see cref="ExportState"/> returned, possibly in another process into a callback built with the
+    /// same settings. Check everything first (the <c>Get...</c> readers of <see cref="CallbackState"/> do) and throw an
+    /// <see cref="ArgumentException"/> without changing anything when the state does not fit: the trainer then puts
+    /// back whatever it had already restored and reports a <see cref="CheckpointMismatchException"/>.
+    /// </summary>
+    /// <param name="trainer">The trainer loading the checkpoint.</param>
+    /// <param name="state">The saved state; its values come from a file, so check their ranges.</param>
+    /// <exception cref="ArgumentException">The state does not fit this callback; nothing was changed.</exception>
+    public virtual void ImportState(Trainer trainer, CallbackState state) =>
+        throw new ArgumentException($"{GetType().Name} keeps no state to restore.");
+
     /// <summary>Called when <see cref="Trainer.Fit"/> starts, before the first epoch.</summary>
     /// <param name="trainer">The trainer.</param>
     /// <param name="train">The training loader.</param>

@@ -30,4 +30,20 @@ public class AlphaDropoutTests
         Assert.That(layer.Forward(x), Is.SameAs(x));
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new AlphaDropout(1));
     }
+
+    [Test]
+    public void ItsGeneratorStateRestoresTheMasksThatFollowed()
+    {
+        var x = Tensor.RandomNormal([64], seed: 4);
+        var layer = new AlphaDropout(0.3, seed: 5);
+        IStochasticModule stochastic = layer;
+        layer.Forward(x);
+        ulong[] state = stochastic.GetRngState();
+        float[] next = layer.Forward(x).ToArray();
+        var other = new AlphaDropout(0.3, seed: 6);
+        Assert.That(other.Forward(x).ToArray(), Is.Not.EqualTo(next), "another seed draws other masks");
+        other.SetRngState(state);
+        Assert.That(other.Forward(x).ToArray(), Is.EqualTo(next));
+        Assert.Throws<ArgumentException>(() => other.SetRngState([0, 0, 0, 0, 0, 0]));
+    }
 }

@@ -21,6 +21,23 @@ public class DefaultGeneratorTests
     }
 
     [Test]
+    public void Dropout2dWithoutASeedDrawsItsOwnMasksAndManualSeedReproducesThem()
+    {
+        var x = Regularize.Tensors.Tensor.Ones(4, 16, 2, 2);
+        DefaultGenerator.ManualSeed(42);
+        var a1 = new Dropout2d(0.5);
+        var a2 = new Dropout2d(0.5);
+        float[] m1 = a1.Forward(x).ToArray(), m2 = a2.Forward(x).ToArray();
+        Assert.That(m1, Is.Not.EqualTo(m2), "two same-shaped layers built without a seed drop different channels");
+        DefaultGenerator.ManualSeed(42);
+        Assert.That(new Dropout2d(0.5).Forward(x).ToArray(), Is.EqualTo(m1));
+        Assert.That(new Dropout2d(0.5).Forward(x).ToArray(), Is.EqualTo(m2));
+        // An explicit seed ignores the generator: seed 0 gives the masks of the old default.
+        var expected = Regularize.Tensors.Tensor.Dropout2d(x, 0.5, new Regularize.Tensors.Rng(0)).ToArray();
+        Assert.That(new Dropout2d(0.5, seed: 0).Forward(x).ToArray(), Is.EqualTo(expected));
+    }
+
+    [Test]
     public void AnExplicitSeedIgnoresTheGeneratorAndKeepsItsWeights()
     {
         DefaultGenerator.ManualSeed(1);

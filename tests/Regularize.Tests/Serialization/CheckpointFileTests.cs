@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
+using Regularize.Data;
 using Regularize.Nn;
 using Regularize.Serialization;
 using Regularize.Tensors;
+using Regularize.Training;
 using static Regularize.Tests.Serialization.CheckpointTestModels;
 
 namespace Regularize.Tests.Serialization;
@@ -39,6 +41,32 @@ public class CheckpointFileTests
     internal static CheckpointData Capture(CheckpointRig rig, TrainingProgress progress) =>
         CheckpointData.Capture(progress, rig.Model, rig.Optimizer, [rig.Lr], rig.Loader, [rig.Plateau]);
 
+    /// <summary>The callbacks whose states <see cref="CaptureWithCallbacks"/> stores, over <paramref name="rig"/>'s model.</summary>
+    internal static Trainer TrainerWithCallbacks(CheckpointRig rig)
+    {
+        var trainer = new Trainer(rig.Model, rig.Optimizer, [rig.Lr]);
+        trainer.Callbacks.Add(new EarlyStopping(patience: 2));                              // counters, best = +∞
+        trainer.Callbacks.Add(new ExponentialMovingAverage(rig.Model, decay: 0.9));          // a counter and tensors
+        trainer.Callbacks.Add(new BatchMixing(new Mixup(3, seed: 4)));                       // a generator
+        trainer.Callbacks.Add(new PlateauScheduling(rig.Plateau, MonitoredMetric.TestAccuracy)); // counters and a finite best
+        return trainer;
+    }
+
+    /// <summary><see cref="Capture"/> with the states of <see cref="TrainerWithCallbacks"/>'s callbacks, keyed as the trainer keys them.</summary>
+    internal static CheckpointData CaptureWithCallbacks(CheckpointRig rig, TrainingProgress progress)
+    {
+        var data = Capture(rig, progress);
+        var trainer = TrainerWithCallbacks(rig);
+        ((ExponentialMovingAverage)trainer.Callbacks[1]).Update();
+        foreach (var c in trainer.Callbacks)
+        {
+            var state = c.ExportState(trainer)!;
+            state.Type = c.GetType().Name;
+            data.Callbacks.Add(c.GetType().Name + "[0]", state);
+        }
+        return data;
+    }
+
     [Test]
     public void TheFileIsSafetensorsWithPrefixedTensorsAndAVersionedMetadataDocument()
     {
@@ -52,7 +80,7 @@ public class CheckpointFileTests
         Assert.That(file.Tensors.Keys, Has.All.StartWith("model.").Or.StartWith("optimizer.state."));
         var doc = JsonNode.Parse(file.Metadata[CheckpointData.MetadataKey])!;
         Assert.That((string?)doc["format"], Is.EqualTo("regularize.checkpoint"));
-        Assert.That((int?)doc["version"], Is.EqualTo(1));
+        Assert.That((int?)doc["version"], Is.EqualTo(CheckpointData.FormatVersion));
         Assert.That((long?)doc["progress"]!["step"], Is.EqualTo(2));
         Assert.That(doc["dropout"]!["3"]!.AsArray(), Has.Count.EqualTo(6));
         Assert.That((int?)doc["loader"]!["position"], Is.EqualTo(16));
@@ -82,8 +110,8 @@ public class CheckpointFileTests
         Assert.That(back.Plateaus, Is.EqualTo(data.Plateaus));
         Assert.That(back.Plateaus.Single().Best, Is.EqualTo(double.PositiveInfinity));
         Assert.That(back.Loader, Is.EqualTo(data.Loader));
-        Assert.That(back.DropoutRngStates.Keys, Is.EqualTo(new[] { "3" }));
-        Assert.That(back.DropoutRngStates["3"], Is.EqualTo(data.DropoutRngStates["3"]));
+        Assert.That(back.ModuleRngStates.Keys, Is.EqualTo(new[] { "3" }));
+        Assert.That(back.ModuleRngStates["3"], Is.EqualTo(data.ModuleRngStates["3"]));
         Assert.That(Bytes(back), Is.EqualTo(Bytes(data)), "reading and writing again gives the same bytes");
     }
 
@@ -195,13 +223,95 @@ public class CheckpointFileTests
 
         var e = Assert.Throws<CheckpointMismatchException>(() => data.Restore(other))!;
         Assert.That(e.Message, Does.Contain("'3.weight' has shape [8,8] in the file but").Or.Contain("tensor '3.weight'"));
-        Assert.That(e.Message, Does.Contain("generator state for Dropout '3'"));
+        Assert.That(e.Message, Does.Contain("generator state for module '3'"));
 
         var other2 = new Sequential(new Linear(4, 8, seed: 3), new BatchNorm1d(8), new ReLU(), new Dropout(0.1), new Linear(8, 8, seed: 4));
         var info = data.Restore(other2, strict: false);
         Assert.That(info.Weights.Loaded, Is.EquivalentTo(new[] { "0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked", "4.weight", "4.bias" }));
         Assert.That(info.Weights.Unexpected, Is.EquivalentTo(new[] { "5.weight", "5.bias", "7.weight", "7.bias" }));
         Assert.That(Bits(other2)["4.weight"], Is.EqualTo(Bits(data.Model["4.weight"])));
+    }
+
+    /// <summary>A model with every kind of module that draws from its own generator.</summary>
+    private static Sequential Stochastic(ulong seed) => new(
+        new Dropout(0.3, seed: seed), new Unflatten(2, 2, 2), new Dropout2d(0.5, seed: seed + 1), new Flatten(), new AlphaDropout(0.2, seed: seed + 2));
+
+    [Test]
+    public void EveryModuleWithItsOwnGeneratorIsSavedAndRestored()
+    {
+        var x = Tensor.RandomNormal([6, 8], seed: 3);
+        var model = Stochastic(1);
+        model.Forward(x); // move every generator on
+        var data = CheckpointData.Capture(new TrainingProgress(0, 1), model);
+        Assert.That(data.ModuleRngStates.Keys, Is.EquivalentTo(new[] { "0", "2", "4" }));
+        float[] next = model.Forward(x).ToArray();
+
+        var fresh = Stochastic(50);
+        Assert.That(fresh.Forward(x).ToArray(), Is.Not.EqualTo(next), "other seeds draw other masks");
+        var back = CheckpointData.Read(new MemoryStream(Bytes(data)), "mem");
+        back.Restore(fresh);
+        Assert.That(fresh.Forward(x).ToArray(), Is.EqualTo(next), "Dropout, Dropout2d and AlphaDropout draw on as saved");
+        Assert.That(back.Differences(data), Is.Empty);
+    }
+
+    [Test]
+    public void AFileWithoutAModulesGeneratorDoesNotLoadStrictly()
+    {
+        // As a file written before Dropout2d and AlphaDropout were saved: it has the Dropout's generator only.
+        var data = CheckpointData.Capture(new TrainingProgress(0, 1), Stochastic(1));
+        data.ModuleRngStates.Remove("2");
+        data.ModuleRngStates.Remove("4");
+        var fresh = Stochastic(50);
+        var before = ((IStochasticModule)fresh[2]).GetRngState();
+        var e = Assert.Throws<CheckpointMismatchException>(() => CheckpointData.Read(new MemoryStream(Bytes(data)), "old.ckpt").Restore(fresh))!;
+        Assert.That(e.Message, Does.Contain("the model's Dropout2d '2' has no generator state in the file").And.Contain("AlphaDropout '4'"));
+        Assert.That(((IStochasticModule)fresh[2]).GetRngState(), Is.EqualTo(before));
+
+        var info = data.Restore(fresh, strict: false);
+        Assert.That(info.NotRestored, Has.Some.Contains("generator of Dropout2d '2' (not in the file)"));
+        Assert.That(((IStochasticModule)fresh[0]).GetRngState(), Is.EqualTo(data.ModuleRngStates["0"]));
+    }
+
+    [Test]
+    public void AVersion1FileIsStillRead()
+    {
+        var data = Capture(Advanced(), new TrainingProgress(1, 2));
+        var file = SafeTensors.Read(new MemoryStream(Bytes(data)));
+        var doc = JsonNode.Parse(file.Metadata[CheckpointData.MetadataKey])!.AsObject();
+        Assert.That(doc["callbacks"]!.AsObject(), Is.Empty, "version 2 adds the callbacks");
+        doc.Remove("callbacks");
+        doc["version"] = 1;
+        var ms = new MemoryStream();
+        SafeTensors.Write(ms, file.Tensors, new Dictionary<string, string> { [CheckpointData.MetadataKey] = doc.ToJsonString() });
+        var old = CheckpointData.Read(new MemoryStream(ms.ToArray()), "v1.ckpt");
+        Assert.That(old.Differences(data), Is.Empty);
+        Assert.That(old.Callbacks, Is.Empty);
+
+        doc["callbacks"] = new JsonObject();
+        ms = new MemoryStream();
+        SafeTensors.Write(ms, file.Tensors, new Dictionary<string, string> { [CheckpointData.MetadataKey] = doc.ToJsonString() });
+        var e = Assert.Throws<InvalidDataException>(() => CheckpointData.Read(new MemoryStream(ms.ToArray()), "v1.ckpt"))!;
+        Assert.That(e.Message, Does.Contain("unknown field 'callbacks'"), "version 1 has no callbacks");
+    }
+
+    [Test]
+    public void CallbackStatesRoundTripExactly()
+    {
+        var data = CaptureWithCallbacks(Advanced(), new TrainingProgress(1, 2));
+        byte[] bytes = Bytes(data);
+        var back = CheckpointData.Read(new MemoryStream(bytes), "mem");
+        Assert.That(back.Callbacks.Keys, Is.EquivalentTo(new[] { "EarlyStopping[0]", "ExponentialMovingAverage[0]", "BatchMixing[0]", "PlateauScheduling[0]" }));
+        Assert.That(back.Differences(data), Is.Empty);
+        Assert.That(back.Callbacks["EarlyStopping[0]"].Numbers["bestValue"], Is.EqualTo(double.PositiveInfinity));
+        Assert.That(back.Callbacks["ExponentialMovingAverage[0]"].Integers["updates"], Is.EqualTo(1));
+        Assert.That(SafeTensors.Read(new MemoryStream(bytes)).Tensors.Keys, Has.Member("callback.ExponentialMovingAverage[0].average.0.weight"));
+        Assert.That(Bytes(back), Is.EqualTo(bytes));
+
+        back.Callbacks["ExponentialMovingAverage[0]"].Integers["updates"] = 2;
+        Assert.That(back.Differences(data), Is.EqualTo(new[] { "callback 'ExponentialMovingAverage[0]' counter 'updates': 2 vs 1" }));
+        back.Callbacks["BatchMixing[0]"].RngStates["rng"] = [0, 0, 0, 0, 0, 0];
+        Assert.Throws<ArgumentException>(() => back.Write(Path.Combine(_dir, "bad.ckpt")));
+        Assert.That(File.Exists(Path.Combine(_dir, "bad.ckpt")), Is.False);
     }
 
     [Test]

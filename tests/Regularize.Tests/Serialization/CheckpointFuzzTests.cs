@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
 using Regularize.Serialization;
+using Regularize.Training;
 
 namespace Regularize.Tests.Serialization;
 
@@ -9,7 +10,9 @@ namespace Regularize.Tests.Serialization;
 /// Thousands of damaged checkpoints: each must be read (when still valid) or rejected with an
 /// <see cref="InvalidDataException"/>, never another exception, a hang or an allocation out of proportion to its
 /// size; and a checkpoint that reads must restore into fresh objects or be refused with a
-/// <see cref="CheckpointMismatchException"/>, changing nothing.
+/// <see cref="CheckpointMismatchException"/>, changing nothing: once through <see cref="CheckpointData.Restore"/>, and
+/// once through <see cref="Trainer.RestoreCheckpoint"/> with callbacks whose states the file holds (counters, numbers,
+/// a generator, tensors).
 /// </summary>
 public class CheckpointFuzzTests
 {
@@ -17,13 +20,13 @@ public class CheckpointFuzzTests
     private const int DocumentCases = 4_000;
 
     private static readonly Lazy<byte[]> Valid = new(() =>
-        CheckpointFileTests.Bytes(CheckpointFileTests.Capture(CheckpointFileTests.Advanced(), new TrainingProgress(2, 9))));
+        CheckpointFileTests.Bytes(CheckpointFileTests.CaptureWithCallbacks(CheckpointFileTests.Advanced(), new TrainingProgress(2, 9))));
 
     /// <summary>Reading allocates the tensors, the header, its parse (twice: safetensors, then the document) and messages.</summary>
     private static long AllocationBound(int fileLength) => 256 * 1024 + 24L * fileLength;
 
     private long _maxAllocated;
-    private int _read, _rejected, _restored, _mismatched;
+    private int _read, _rejected, _restored, _mismatched, _trainerRestored, _trainerMismatched;
 
     [Test]
     public void DamagedCheckpointsReadOrFailCleanly()
@@ -42,7 +45,8 @@ public class CheckpointFuzzTests
             Check(CheckpointValidationTests.With(damaged), $"document case {c}: {damaged}");
         }
 
-        TestContext.Out.WriteLine($"{_read} read ({_restored} restored, {_mismatched} refused as mismatches), {_rejected} rejected, " +
+        TestContext.Out.WriteLine($"{_read} read ({_restored} restored, {_mismatched} refused as mismatches; through the trainer " +
+            $"{_trainerRestored} restored, {_trainerMismatched} refused, {_trainerTicks / (double)System.Diagnostics.Stopwatch.Frequency:F1} s), {_rejected} rejected, " +
             $"{stopwatch.Elapsed.TotalSeconds:F1} s, at most {_maxAllocated} bytes allocated for a file of {valid.Length}");
         Assert.That(_read, Is.GreaterThan(200), "some damage leaves a valid checkpoint");
         Assert.That(_rejected, Is.GreaterThan((ByteCases + DocumentCases) / 2));
@@ -89,6 +93,39 @@ public class CheckpointFuzzTests
         {
             Assert.Fail($"{what}: restore threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
         }
+
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var other = new CheckpointRig(modelSeed: 6);
+        var trainer = CheckpointFileTests.TrainerWithCallbacks(other);
+        var stateBefore = CallbackStates(trainer);
+        var bitsBefore = CheckpointTestModels.Bits(other.Model);
+        try
+        {
+            trainer.RestoreCheckpoint(data, other.Loader, "fuzz");
+            _trainerRestored++;
+        }
+        catch (CheckpointMismatchException)
+        {
+            _trainerMismatched++;
+            Assert.That(CheckpointTestModels.Bits(other.Model), Is.EqualTo(bitsBefore), $"{what}: a refused trainer restore changed the model");
+            Assert.That(CallbackStates(trainer).Differences(stateBefore), Is.Empty, $"{what}: a refused trainer restore changed a callback or the optimizer");
+            Assert.That(trainer.Progress, Is.EqualTo(default(TrainingProgress)));
+        }
+        catch (Exception e)
+        {
+            Assert.Fail($"{what}: the trainer's restore threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
+        }
+        _trainerTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+    }
+
+    private long _trainerTicks;
+
+    /// <summary>The optimizer and every callback's state, to compare before and after a refused restore.</summary>
+    private static CheckpointData CallbackStates(Trainer trainer)
+    {
+        var data = new CheckpointData { Optimizer = trainer.Optimizer!.ExportState() };
+        foreach (var c in trainer.Callbacks) data.Callbacks.Add(c.GetType().Name, c.ExportState(trainer)!);
+        return data;
     }
 
     private void CheckAllocation(long before, byte[] file, string what)
@@ -144,6 +181,7 @@ public class CheckpointFuzzTests
         "\"", "{", "}", "[", "]", ",", ":", "-", ".", "e", "0", "1", "9", " ", "\\", "null", "true", "false", "\"Infinity\"",
         "\"-Infinity\"", "NaN", "1e999", "2.5", "-1", "99999999999999999999", "2147483648", "\"LearningRate\"", "\"x\"",
         "\"0000000000000000\"", "\"ffffffffffffffff\"", "[[[[[[[[", "{\"a\":{\"b\":{\"c\":{", "\"version\":2",
+        "\"version\":1", "9007199254740992", "1073741825", "\"EarlyStopping\"", "\"ExponentialMovingAverage\"", "\"average.0.weight\"",
     ];
 
     /// <summary>Damage aimed at the metadata document: tokens replaced, inserted or deleted, values swapped, digits changed.</summary>

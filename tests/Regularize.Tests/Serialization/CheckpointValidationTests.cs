@@ -7,7 +7,7 @@ namespace Regularize.Tests.Serialization;
 public class CheckpointValidationTests
 {
     private static readonly Lazy<SafeTensorsFile> Valid = new(() =>
-        SafeTensors.Read(new MemoryStream(CheckpointFileTests.Bytes(CheckpointFileTests.Capture(CheckpointFileTests.Advanced(), new TrainingProgress(2, 9))))));
+        SafeTensors.Read(new MemoryStream(CheckpointFileTests.Bytes(CheckpointFileTests.CaptureWithCallbacks(CheckpointFileTests.Advanced(), new TrainingProgress(2, 9))))));
 
     private static string Document => Valid.Value.Metadata[CheckpointData.MetadataKey];
 
@@ -40,10 +40,25 @@ public class CheckpointValidationTests
     [Test]
     public void TheValidDocumentIsAccepted() => Assert.That(CheckpointData.Read(new MemoryStream(With(Document))).Progress.Step, Is.EqualTo(9));
 
-    [TestCase("\"version\":1", "\"version\":2", "version is 2; this version of Regularize reads checkpoint format version 1 only")]
-    [TestCase("\"version\":1", "\"version\":0", "version is 0")]
-    [TestCase("\"version\":1", "\"version\":\"1\"", "version is a JSON String, not an integer")]
-    [TestCase("\"version\":1,", "", "lacks the field \"version\"")]
+    [TestCase("\"version\":2", "\"version\":3", "version is 3; this version of Regularize reads checkpoint format versions 1 to 2 only")]
+    [TestCase("\"version\":2", "\"version\":0", "version is 0")]
+    [TestCase("\"version\":2", "\"version\":1", "has an unknown field 'callbacks'")]
+    [TestCase("\"version\":2", "\"version\":\"2\"", "version is a JSON String, not an integer")]
+    [TestCase("\"version\":2,", "", "lacks the field \"version\"")]
+    [TestCase(",\"callbacks\":\\{.*\\}\\}$", "}", "lacks the field \"callbacks\"")]
+    [TestCase("\"callbacks\":\\{\"BatchMixing\\[0\\]\"", "\"callbacks\":{\"a.b\":{},\"BatchMixing[0]\"", "callbacks.'a.b' is not a callback key")]
+    [TestCase("\"callbacks\":\\{\"BatchMixing\\[0\\]\":\\{", "\"callbacks\":{\"BatchMixing[0]\":{\"x\":1,", "callbacks.'BatchMixing[0]' has an unknown field 'x'")]
+    [TestCase("\"type\":\"BatchMixing\"", "\"type\":\"\"", "callbacks.'BatchMixing[0]'.type is empty")]
+    [TestCase("\"updates\":1", "\"updates\":-1", "callbacks.'ExponentialMovingAverage[0]'.integers.'updates' is -1, outside [0, 9007199254740992]")]
+    [TestCase("\"updates\":1", "\"updates\":9223372036854775807", "callbacks.'ExponentialMovingAverage[0]'.integers.'updates' is 9223372036854775807, outside [0, 9007199254740992]")]
+    [TestCase("\"updates\":1", "\"updates\":1.5", "'updates' is '1.5', not an integer")]
+    [TestCase("\"bestValue\":\"Infinity\"", "\"bestValue\":\"NaN\"", "callbacks.'EarlyStopping[0]'.numbers.'bestValue' is the string 'NaN', not a number")]
+    [TestCase("\"bestValue\":\"Infinity\"", "\"bestValue\":1e999", "'bestValue' is '1e999', not a finite double")]
+    [TestCase("\"rngStates\":\\{\"rng\":\\[", "\"rngStates\":{\"rng\":[\"0000000000000000\",", "callbacks.'BatchMixing[0]'.rngStates.'rng' has 7 words, expected 6")]
+    [TestCase("\"rngStates\":\\{\"rng\":\\[\"[0-9a-f]{16}\",\"[0-9a-f]{16}\",\"[0-9a-f]{16}\",\"[0-9a-f]{16}\"", "\"rngStates\":{\"rng\":[\"0000000000000000\",\"0000000000000000\",\"0000000000000000\",\"0000000000000000\"", "callbacks.'BatchMixing[0]'.rngStates.'rng' is not a generator state")]
+    [TestCase("\"tensors\":\\[\"average\\.0\\.bias\"", "\"tensors\":[\"average.0.bias\",\"average.0.bias\"", "lists 'average.0.bias' twice")]
+    [TestCase("\"tensors\":\\[\"average\\.0\\.bias\"", "\"tensors\":[\"\",\"average.0.bias\"", "ExponentialMovingAverage[0]'.tensors[0] is empty")]
+    [TestCase("\"tensors\":\\[\"average\\.0\\.bias\"", "\"tensors\":[\"nowhere\",\"average.0.bias\"", "lists tensor 'nowhere' of callback 'ExponentialMovingAverage[0]', but the file has no tensor 'callback.ExponentialMovingAverage[0].nowhere'")]
     [TestCase("\"format\":\"regularize\\.checkpoint\"", "\"format\":\"other\"", "format is not \"regularize.checkpoint\"")]
     [TestCase("\"progress\":\\{", "\"extra\":1,\"progress\":{", "has an unknown field 'extra'")]
     [TestCase("\"progress\":\\{\"epoch\":2,", "\"progress\":{", "progress lacks the field \"epoch\"")]
@@ -100,6 +115,8 @@ public class CheckpointValidationTests
             Does.Contain("tensor 'stray' is neither a model tensor"));
         Assert.That(Rejected(With(Document, new Dictionary<string, Tensor> { ["optimizer.state.0.weight.zz"] = Tensor.Zeros(8, 4) })),
             Does.Contain("tensor 'optimizer.state.0.weight.zz' is neither"));
+        Assert.That(Rejected(With(Document, new Dictionary<string, Tensor> { ["callback.ExponentialMovingAverage[0].average.zz"] = Tensor.Zeros(2) })),
+            Does.Contain("tensor 'callback.ExponentialMovingAverage[0].average.zz' is neither"));
     }
 
     [Test]
