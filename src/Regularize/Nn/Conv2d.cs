@@ -26,11 +26,12 @@ public sealed class Conv2d : Module
     /// <param name="dilation">(dh, dw), at least 1; default 1.</param>
     /// <param name="groups">G, the number of channel groups (G = C is depthwise).</param>
     /// <param name="bias">Whether to add a learned bias.</param>
-    /// <param name="seed">The seed of the initialisation.</param>
+    /// <param name="seed">The seed of the initialisation; null (the default) to draw one from <see cref="DefaultGenerator"/>,
+    /// so that two layers of the same shape start with different weights.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size or count outside its range.</exception>
     /// <exception cref="ArgumentException">The groups do not divide the channels.</exception>
     public Conv2d(int inChannels, int outChannels, Size2d kernelSize, Size2d? stride = null, Size2d? padding = null,
-        Size2d? dilation = null, int groups = 1, bool bias = true, ulong seed = 0)
+        Size2d? dilation = null, int groups = 1, bool bias = true, ulong? seed = null)
         : this(inChannels, outChannels, kernelSize, stride ?? 1, padding ?? 0, null, dilation ?? 1, groups, bias, seed)
     {
     }
@@ -44,16 +45,17 @@ public sealed class Conv2d : Module
     /// <param name="dilation">(dh, dw), at least 1; default 1.</param>
     /// <param name="groups">G, the number of channel groups.</param>
     /// <param name="bias">Whether to add a learned bias.</param>
-    /// <param name="seed">The seed of the initialisation.</param>
+    /// <param name="seed">The seed of the initialisation; null (the default) to draw one from <see cref="DefaultGenerator"/>,
+    /// so that two layers of the same shape start with different weights.</param>
     /// <exception cref="ArgumentException">An unknown padding name, <c>"same"</c> with a stride above 1, or groups that do not divide the channels.</exception>
     public Conv2d(int inChannels, int outChannels, Size2d kernelSize, string padding, Size2d? stride = null,
-        Size2d? dilation = null, int groups = 1, bool bias = true, ulong seed = 0)
+        Size2d? dilation = null, int groups = 1, bool bias = true, ulong? seed = null)
         : this(inChannels, outChannels, kernelSize, stride ?? 1, 0, CheckMode(padding, stride ?? 1), dilation ?? 1, groups, bias, seed)
     {
     }
 
     private Conv2d(int inChannels, int outChannels, Size2d kernelSize, Size2d stride, Size2d padding, string? paddingMode,
-        Size2d dilation, int groups, bool bias, ulong seed)
+        Size2d dilation, int groups, bool bias, ulong? seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
@@ -68,7 +70,7 @@ public sealed class Conv2d : Module
         }
         (InChannels, OutChannels, KernelSize, Stride, Padding, _paddingMode, Dilation, Groups) =
             (inChannels, outChannels, kernelSize, stride, padding, paddingMode, dilation, groups);
-        var rng = new Rng(seed);
+        var rng = new Rng(DefaultGenerator.Resolve(seed));
         Weight = RegisterParameter("weight", new Parameter(Tensor.Zeros(outChannels, inChannels / groups, kernelSize.Height, kernelSize.Width), "weight"));
         Init.KaimingUniform(Weight, rng, negativeSlope: Math.Sqrt(5.0));
         if (bias)

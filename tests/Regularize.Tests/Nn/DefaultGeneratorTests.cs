@@ -21,6 +21,20 @@ public class DefaultGeneratorTests
     }
 
     [Test]
+    public void Conv2dLayersWithoutASeedStartDifferentAndManualSeedReproducesThem()
+    {
+        DefaultGenerator.ManualSeed(7);
+        var a1 = new Conv2d(3, 3, 3);
+        var a2 = new Conv2d(3, 3, 3, "same");
+        Assert.That(a1.Weight.Value.ToArray(), Is.Not.EqualTo(a2.Weight.Value.ToArray()), "same shape, different weights");
+        DefaultGenerator.ManualSeed(7);
+        Assert.That(new Conv2d(3, 3, 3).Weight.Value.ToArray(), Is.EqualTo(a1.Weight.Value.ToArray()));
+        Assert.That(new Conv2d(3, 3, 3, "same").Bias!.Value.ToArray(), Is.EqualTo(a2.Bias!.Value.ToArray()));
+        // An explicit seed ignores the generator and gives the weights it always gave.
+        Assert.That(new Conv2d(3, 3, 3, seed: 0).Weight.Value.ToArray(), Is.EqualTo(new Conv2d(3, 3, 3, seed: 0).Weight.Value.ToArray()));
+    }
+
+    [Test]
     public void Dropout2dWithoutASeedDrawsItsOwnMasksAndManualSeedReproducesThem()
     {
         var x = Regularize.Tensors.Tensor.Ones(4, 16, 2, 2);
