@@ -120,13 +120,18 @@ internal static unsafe class ImplicitConv2d
         int og = outChannels / groups, ogR = RoundUp(og, MR), nvR = RoundUp(l.Nv, NR), k = l.K;
         // Cost per reduction step, in micro-kernel steps (6 per tile) plus vector copies of packing: rows of channels
         // pack each 16-output B panel once (2 copies) for ⌈og/MR⌉ tiles; rows of outputs pack each 6-output A panel
-        // (1 copy, 2 when it crosses a row: about 1.5) for ⌈og/NR⌉ tiles, over the real outputs only.
+        // (1 copy, 2 when it crosses a row: about 1.5; with AVX2 no copy but a tap load per step instead) for ⌈og/NR⌉
+        // tiles, over the real outputs only.
         double channelRows = nvR / NR * (ogR / MR * 6 + 2.0), outputRows = RoundUp(g.OHW, MR) / MR * (RoundUp(og, NR) / NR * 6 + 1.5);
-        if (byOutputs ?? outputRows < channelRows)
-        {
-            ForwardByOutputs(g, l, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff);
-            return;
-        }
+        if (byOutputs ?? outputRows < channelRows) ForwardByOutputs(g, l, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff);
+        else ForwardByChannels(g, l, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff);
+    }
+
+    /// <summary>The forward product with tiles whose MR rows are output channels and NR columns virtual outputs.</summary>
+    private static void ForwardByChannels(Window2d g, Layout l, int outChannels, int groups, float[] x, int xOff,
+        float[] w, int wOff, float[]? bias, int biasOff, float[] y, int yOff)
+    {
+        int og = outChannels / groups, ogR = RoundUp(og, MR), nvR = RoundUp(l.Nv, NR), k = l.K;
         // W_g packed once into MR-row panels per block of depth at most KC, the blocks as even as possible (576 is
         // 288 + 288, not 512 + 64: each block costs a pass over the output tiles). Block [pc, pc + kc) of group gi
         // starts at gi·ogR·K + ogR·pc.

@@ -11,18 +11,31 @@ internal static class ParallelRanges
     public const long Threshold = 1 << 16;
 
     /// <summary>Calls <paramref name="body"/>(start, end) on ranges that cover <c>[0, count)</c> once.</summary>
-    public static void Run(int count, long work, Action<int, int> body)
+    public static void Run(int count, long work, Action<int, int> body) =>
+        Run(count, work, body, static (body, start, end) => body(start, end));
+
+    /// <summary>
+    /// Calls <paramref name="body"/>(<paramref name="state"/>, start, end) on ranges that cover <c>[0, count)</c> once.
+    /// With a static lambda and the data in <paramref name="state"/>, a call that stays on one thread allocates nothing.
+    /// </summary>
+    public static void Run<TState>(int count, long work, TState state, Action<TState, int, int> body)
     {
         int max = ThreadLimit.Current;
         int threads = Math.Min(count, max == -1 ? Environment.ProcessorCount : max);
         if (threads <= 1 || work < Threshold)
         {
-            body(0, count);
+            body(state, 0, count);
             return;
         }
+        Split(count, threads, state, body);
+    }
+
+    // Apart from Run, so that only a call that goes parallel allocates the closure.
+    private static void Split<TState>(int count, int threads, TState state, Action<TState, int, int> body)
+    {
         // A few ranges per thread, so one slowed down by other work hands its share to the others.
         int parts = Math.Min(count, threads * 4);
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            p => body((int)((long)count * p / parts), (int)((long)count * (p + 1) / parts)));
+            p => body(state, (int)((long)count * p / parts), (int)((long)count * (p + 1) / parts)));
     }
 }
