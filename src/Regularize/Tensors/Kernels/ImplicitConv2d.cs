@@ -146,8 +146,10 @@ internal static unsafe class ImplicitConv2d
         long work = (long)g.N * outChannels * g.OHW * k;
         int threads = Conv2dKernel.Threads(g.N, work);
         nint packed = (nint)packW;
-        void Image(int n)
+        ParallelRanges.Each(g.N, threads, (g, l, outChannels, groups, x, xOff, bias, biasOff, y, yOff, packed), static (state, n) =>
         {
+            var (g, l, outChannels, groups, x, xOff, bias, biasOff, y, yOff, packed) = state;
+            int og = outChannels / groups, ogR = RoundUp(og, MR), nvR = RoundUp(l.Nv, NR), k = l.K, kBlock = EvenBlock(k);
             float* padded = Pinned(ref t_padded, l.PaddedLength);
             float* block = Pinned(ref t_block, ogR * nvR);
             float* packB = Pinned(ref t_packB, Gemm.KC * NR);
@@ -189,9 +191,7 @@ internal static unsafe class ImplicitConv2d
                     }
                 }
             }
-        }
-        if (threads > 1) Parallel.For(0, g.N, new ParallelOptions { MaxDegreeOfParallelism = threads }, Image);
-        else for (int n = 0; n < g.N; n++) Image(n);
+        });
     }
 
     /// <summary>
@@ -222,8 +222,10 @@ internal static unsafe class ImplicitConv2d
         int threads = Conv2dKernel.Threads(g.N, work);
         nint packed = (nint)packW;
         bool direct = Gemm.IsAccelerated;
-        void Image(int n)
+        ParallelRanges.Each(g.N, threads, (g, l, outChannels, groups, x, xOff, bias, biasOff, y, yOff, packed, direct), static (state, n) =>
         {
+            var (g, l, outChannels, groups, x, xOff, bias, biasOff, y, yOff, packed, direct) = state;
+            int og = outChannels / groups, ogRN = RoundUp(og, NR), k = l.K, ohw = g.OHW, rows = RoundUp(ohw, MR), kBlock = EvenBlock(k);
             float* padded = Pinned(ref t_padded, l.PaddedLength);
             float* block = Pinned(ref t_block, rows * ogRN);
             float* packA = Pinned(ref t_packA, kBlock * MR + 8);
@@ -328,9 +330,7 @@ internal static unsafe class ImplicitConv2d
                     Untranspose(block, ogRN, yg, ohw, o0, og, 0, ohw, bias, biasOff + gi * og);
                 }
             }
-        }
-        if (threads > 1) Parallel.For(0, g.N, new ParallelOptions { MaxDegreeOfParallelism = threads }, Image);
-        else for (int n = 0; n < g.N; n++) Image(n);
+        });
     }
 
     /// <summary>
@@ -423,12 +423,15 @@ internal static unsafe class ImplicitConv2d
         float[] dy, int dyOff, float[] dw, int dwOff, float[] partials)
     {
         var l = LayoutOf(g, groups);
-        int og = outChannels / groups, ogR = RoundUp(og, MR), k = l.K, kR = RoundUp(k, NR), nv = l.Nv;
-        int groupBlock = ogR * kR, chunkBlock = groups * groupBlock, kBlock = EvenBlock(nv);
+        int og = outChannels / groups, ogR = RoundUp(og, MR), k = l.K, kR = RoundUp(k, NR);
+        int groupBlock = ogR * kR, chunkBlock = groups * groupBlock;
         long work = (long)g.N * outChannels * g.OHW * k;
         int threads = Conv2dKernel.Threads(chunks, work);
-        void Chunk(int part)
+        ParallelRanges.Each(chunks, threads, (g, l, outChannels, groups, chunks, x, xOff, dy, dyOff, partials), static (state, part) =>
         {
+            var (g, l, outChannels, groups, chunks, x, xOff, dy, dyOff, partials) = state;
+            int og = outChannels / groups, ogR = RoundUp(og, MR), k = l.K, kR = RoundUp(k, NR), nv = l.Nv;
+            int groupBlock = ogR * kR, chunkBlock = groups * groupBlock, kBlock = EvenBlock(nv);
             if (l.Cg == 1)
             {
                 WeightGradientOneChannel(g, l, outChannels, groups, chunks, part, x, xOff, dy, dyOff, partials, groupBlock, chunkBlock, kR);
@@ -479,9 +482,7 @@ internal static unsafe class ImplicitConv2d
                     }
                 }
             }
-        }
-        if (threads > 1) Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Chunk);
-        else for (int part = 0; part < chunks; part++) Chunk(part);
+        });
 
         // dW[gi·og + o, p] = Σ over chunks in order.
         for (int gi = 0; gi < groups; gi++)
@@ -507,11 +508,12 @@ internal static unsafe class ImplicitConv2d
     private static void ForwardOneChannel(Window2d g, Layout l, int outChannels, int groups, float[] x, int xOff,
         float[] w, int wOff, float[]? bias, int biasOff, float[] y, int yOff)
     {
-        int og = outChannels / groups, taps = g.Taps, nv32 = RoundUp(l.Nv, 32);
-        long work = (long)g.N * outChannels * g.OHW * taps;
+        long work = (long)g.N * outChannels * g.OHW * g.Taps;
         int threads = Conv2dKernel.Threads(g.N, work);
-        void Image(int n)
+        ParallelRanges.Each(g.N, threads, (g, l, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff), static (state, n) =>
         {
+            var (g, l, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff) = state;
+            int og = outChannels / groups, taps = g.Taps, nv32 = RoundUp(l.Nv, 32);
             float* padded = Pinned(ref t_padded, l.PaddedLength);
             float* row = Pinned(ref t_block, nv32);
             int* t = Taps(g, l);
@@ -551,9 +553,7 @@ internal static unsafe class ImplicitConv2d
                     }
                 }
             }
-        }
-        if (threads > 1) Parallel.For(0, g.N, new ParallelOptions { MaxDegreeOfParallelism = threads }, Image);
-        else for (int n = 0; n < g.N; n++) Image(n);
+        });
     }
 
     /// <summary>

@@ -30,6 +30,24 @@ internal static class ParallelRanges
         Split(count, threads, state, body);
     }
 
+    /// <summary>
+    /// Calls <paramref name="body"/>(<paramref name="state"/>, i) once for each i in <c>[0, count)</c>, on up to
+    /// <paramref name="threads"/> threads (in order on the calling thread when it is 1). As with
+    /// <see cref="Run{TState}"/>, a static body allocates nothing on one thread.
+    /// </summary>
+    public static void Each<TState>(int count, int threads, TState state, Action<TState, int> body)
+    {
+        if (threads <= 1)
+        {
+            for (int i = 0; i < count; i++) body(state, i);
+            return;
+        }
+        EachParallel(count, threads, state, body);
+    }
+
+    private static void EachParallel<TState>(int count, int threads, TState state, Action<TState, int> body) =>
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => body(state, i));
+
     // Apart from Run, so that only a call that goes parallel allocates the closure.
     private static void Split<TState>(int count, int threads, TState state, Action<TState, int, int> body)
     {
