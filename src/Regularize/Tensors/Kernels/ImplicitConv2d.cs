@@ -197,12 +197,13 @@ internal static unsafe class ImplicitConv2d
     /// <summary>
     /// The forward product with the roles of the GEMM swapped, Y_gᵀ = Pᵀ·W_gᵀ: the tiles' MR rows are real outputs
     /// (no extra columns computed) and their NR columns output channels, so a layer with a multiple of NR output
-    /// channels pads nothing on that side. With AVX2 the tile reads its rows' values of tap p straight from the padded
-    /// planes at q_i + t_p (<see cref="TileByTaps"/>), q_i the base offset of output i: no A panel is packed. Otherwise an
-    /// A panel packs, for each tap p, the MR values P[q_i + t_p]: one 8-float copy per run of outputs that are
-    /// consecutive in a row (the copies overlap forwards, later ones overwriting the excess). The output block (outputs × channels) is
-    /// transposed into Y by 8×8 register transposes. Each output is still Σ_p w_p·P[q + t_p] summed in p order over the
-    /// same blocks of depth, so the bits equal those of the channel-row layout.
+    /// channels pads nothing on that side. With AVX2 the tile reads its rows' values of tap p straight from the
+    /// padded planes at q_i + t_p (<see cref="TileByTaps"/>), q_i the base offset of output i: no A panel is packed.
+    /// Otherwise an A panel packs, for each tap p, the MR values P[q_i + t_p]: one 8-float copy per run of outputs
+    /// that are consecutive in a row (the copies overlap forwards, later ones overwriting the excess). The output
+    /// block (outputs × channels) is transposed into Y by 8×8 register transposes. Each output is still
+    /// Σ_p w_p·P[q + t_p] summed in p order over the same blocks of depth, so the bits equal those of the channel-row
+    /// layout.
     /// </summary>
     private static void ForwardByOutputs(Window2d g, Layout l, int outChannels, int groups, float[] x, int xOff,
         float[] w, int wOff, float[]? bias, int biasOff, float[] y, int yOff)
