@@ -144,7 +144,22 @@ public abstract class Module
     }
 
     /// <summary>Every parameter of this module and its descendants, in the order of <see cref="NamedParameters"/>.</summary>
-    public IEnumerable<Parameter> Parameters() => NamedParameters().Select(np => np.Parameter);
+    public IEnumerable<Parameter> Parameters()
+    {
+        // The walk of NamedModules and NamedParameters without building the names (a training loop calls this every step).
+        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<Module>();
+        stack.Push(this);
+        while (stack.Count > 0)
+        {
+            var module = stack.Pop();
+            foreach (var (_, p) in module._parameters)
+            {
+                if (seen.Add(p)) yield return p;
+            }
+            for (int i = module._children.Count - 1; i >= 0; i--) stack.Push(module._children[i].Module);
+        }
+    }
 
     /// <summary>Every buffer of this module and its descendants with its name relative to this module, depth-first in registration order.</summary>
     public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()

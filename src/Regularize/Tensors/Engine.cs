@@ -38,36 +38,64 @@ internal static class Engine
             root.AccumulateGrad(seed);
             return;
         }
-        var order = TopologicalOrder(root.GradFn);
-        root.GradFn.PendingGrad = seed;
-        int noGrad = GradState.Enter();
+        // The walk's collections are the thread's, reused from step to step; a backward run from inside a rule
+        // (the field is null then) makes its own.
+        var walk = t_walk ?? new Walk();
+        t_walk = null;
         try
         {
-            // Reverse topological order: every node runs after all the nodes that consume its output.
-            for (int i = order.Count - 1; i >= 0; i--)
+            var order = TopologicalOrder(root.GradFn, walk);
+            root.GradFn.PendingGrad = seed;
+            int noGrad = GradState.Enter();
+            try
             {
-                var node = order[i];
-                var g = node.PendingGrad;
-                node.PendingGrad = null;
-                if (g is not null) node.Rule(node, g);
+                // Reverse topological order: every node runs after all the nodes that consume its output.
+                for (int i = order.Count - 1; i >= 0; i--)
+                {
+                    var node = order[i];
+                    var g = node.PendingGrad;
+                    node.PendingGrad = null;
+                    if (g is not null) node.Rule(node, g);
+                }
+            }
+            finally
+            {
+                GradState.Exit(noGrad);
+            }
+            if (!retainGraph)
+            {
+                foreach (var node in order) node.Free();
             }
         }
         finally
         {
-            GradState.Exit(noGrad);
+            walk.Clear();
+            t_walk = walk;
         }
-        if (!retainGraph)
+    }
+
+    [ThreadStatic] private static Walk? t_walk;
+
+    /// <summary>The collections of one topological walk, kept per thread so a steady-state backward allocates none.</summary>
+    private sealed class Walk
+    {
+        public readonly List<Node> Order = [];
+        public readonly HashSet<Node> Visited = new(ReferenceEqualityComparer.Instance);
+        public readonly Stack<(Node Node, int Next)> Stack = new();
+
+        /// <summary>Empties all three (their arrays are cleared too, so no node is kept alive).</summary>
+        public void Clear()
         {
-            foreach (var node in order) node.Free();
+            Order.Clear();
+            Visited.Clear();
+            Stack.Clear();
         }
     }
 
     /// <summary>Nodes reachable from <paramref name="root"/>, each after all of its inputs' nodes (iterative DFS, so deep graphs cannot overflow the stack).</summary>
-    private static List<Node> TopologicalOrder(Node root)
+    private static List<Node> TopologicalOrder(Node root, Walk walk)
     {
-        var order = new List<Node>();
-        var visited = new HashSet<Node>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<(Node Node, int Next)>();
+        var (order, visited, stack) = (walk.Order, walk.Visited, walk.Stack);
         Push(root);
         while (stack.Count > 0)
         {

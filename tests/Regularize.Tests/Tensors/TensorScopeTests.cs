@@ -1,3 +1,4 @@
+using Regularize.Nn;
 using Regularize.Tensors;
 
 namespace Regularize.Tests.Tensors;
@@ -116,5 +117,33 @@ public class TensorScopeTests
         long activationBytes = 4L * (64 * 128 * 3 + 64 * 10 * 4 + 128 * 256 + 10 * 128);
         TestContext.Out.WriteLine($"bytes allocated per step: {perStep} (tensor data per step: {activationBytes})");
         Assert.That(perStep, Is.LessThan(activationBytes / 10));
+    }
+
+    [Test]
+    public void ASteadyStateCnnStepAllocatesOnlyGraphBookkeepingInsideAScope()
+    {
+        // The lab's CNN (conv, batch norm, ReLU, max-pool twice, then two linear layers with dropout) on 8 images,
+        // one thread: forward, loss, backward, gradients dropped, as conv-report's step. Its activations and
+        // gradients come from the scope's pool; what remains is per-op bookkeeping (tensors, nodes, input arrays).
+        // Before 2026-12-02 a step allocated about 19.3 KB (per-call closures, the backward walk's collections,
+        // parameter names); now about 11.9 KB.
+        var model = new Sequential(new Conv2d(1, 32, 3, padding: 1, seed: 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
+            new Conv2d(32, 64, 3, padding: 1, seed: 2), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2), new Flatten(),
+            new Linear(3136, 128, seed: 3), new ReLU(), new Dropout(0.25, seed: 4), new Linear(128, 10, seed: 5));
+        var images = Tensor.RandomNormal([8, 1, 28, 28], seed: 7);
+        int[] labels = Enumerable.Range(0, 8).ToArray();
+        void Step()
+        {
+            using (TensorScope.Begin()) Losses.CrossEntropy(model.Forward(images), labels).Backward();
+            foreach (var p in model.Parameters()) p.Grad = null;
+        }
+        using var limit = Parallelism.Limit(1);
+        for (int i = 0; i < 3; i++) Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        const int Steps = 10;
+        for (int i = 0; i < Steps; i++) Step();
+        long perStep = (GC.GetAllocatedBytesForCurrentThread() - before) / Steps;
+        TestContext.Out.WriteLine($"bytes allocated per step: {perStep}");
+        Assert.That(perStep, Is.LessThan(13_000));
     }
 }

@@ -18,8 +18,9 @@ internal static class BatchNormKernel
     public static void ForwardTraining(int n, int c, int s, float[] x, int xOff, float[]? gamma, int gOff, float[]? beta, int bOff,
         float eps, float[] y, int yOff, float[] stats, int statsOff)
     {
-        ParallelRanges.Run(c, (long)n * c * s * 3, (start, end) =>
+        ParallelRanges.Run(c, (long)n * c * s * 3, (n, c, s, x, xOff, gamma, gOff, beta, bOff, eps, y, yOff, stats, statsOff), static (state, start, end) =>
         {
+            var (n, c, s, x, xOff, gamma, gOff, beta, bOff, eps, y, yOff, stats, statsOff) = state;
             for (int ch = start; ch < end; ch++)
             {
                 double sum = 0;
@@ -42,8 +43,10 @@ internal static class BatchNormKernel
     public static void ForwardEval(int n, int c, int s, float[] x, int xOff, float[]? gamma, int gOff, float[]? beta, int bOff,
         float eps, float[] runningMean, int mOff, float[] runningVar, int vOff, float[] y, int yOff, float[] stats, int statsOff)
     {
-        ParallelRanges.Run(c, (long)n * c * s, (start, end) =>
+        ParallelRanges.Run(c, (long)n * c * s, (n, c, s, x, xOff, gamma, gOff, beta, bOff, eps, runningMean, mOff, runningVar, vOff, y, yOff, stats, statsOff),
+            static (state, start, end) =>
         {
+            var (n, c, s, x, xOff, gamma, gOff, beta, bOff, eps, runningMean, mOff, runningVar, vOff, y, yOff, stats, statsOff) = state;
             for (int ch = start; ch < end; ch++)
             {
                 float mu = runningMean[mOff + ch];
@@ -107,8 +110,10 @@ internal static class BatchNormKernel
     public static void Backward(int n, int c, int s, bool training, float[] x, int xOff, float[]? gamma, int gOff,
         float[] stats, int statsOff, float[] g, int gradOff, float[]? dx, int dxOff, float[]? dGamma, float[]? dBeta)
     {
-        ParallelRanges.Run(c, (long)n * c * s * 3, (start, end) =>
+        ParallelRanges.Run(c, (long)n * c * s * 3, (n, c, s, training, x, xOff, gamma, gOff, stats, statsOff, g, gradOff, dx, dxOff, dGamma, dBeta),
+            static (state, start, end) =>
         {
+            var (n, c, s, training, x, xOff, gamma, gOff, stats, statsOff, g, gradOff, dx, dxOff, dGamma, dBeta) = state;
             for (int ch = start; ch < end; ch++)
             {
                 float mu = stats[statsOff + ch], r = stats[statsOff + c + ch];

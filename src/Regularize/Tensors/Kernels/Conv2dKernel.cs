@@ -52,11 +52,13 @@ internal static class Conv2dKernel
     public static void Forward(Window2d g, int outChannels, int groups, float[] x, int xOff, float[] w, int wOff,
         float[]? bias, int biasOff, float[] y, int yOff)
     {
-        if (ImplicitConv2d.Applies(g))
-        {
-            ImplicitConv2d.Forward(g, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff);
-            return;
-        }
+        if (ImplicitConv2d.Applies(g)) ImplicitConv2d.Forward(g, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff);
+        else ExplicitForward(g, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff);
+    }
+
+    private static void ExplicitForward(Window2d g, int outChannels, int groups, float[] x, int xOff, float[] w, int wOff,
+        float[]? bias, int biasOff, float[] y, int yOff)
+    {
         int cg = g.C / groups, og = outChannels / groups, k = cg * g.Taps, ohw = g.OHW;
         long work = (long)g.N * outChannels * ohw * k;
         int threads = Threads(g.N, work);

@@ -103,9 +103,13 @@ internal static unsafe class ImplicitConv2d
         else GemmMicroKernel.Portable(kc, a, b, c, ldc, beta);
     }
 
-    /// <summary>Y = conv(X, W) (+ b) for a stride-1 geometry; arguments as <see cref="Conv2dKernel.Forward"/>.</summary>
+    /// <summary>
+    /// Y = conv(X, W) (+ b) for a stride-1 geometry; arguments as <see cref="Conv2dKernel.Forward"/>, and byOutputs:
+    /// tiles whose rows are outputs (<see cref="ForwardByOutputs"/>) or output channels, null to choose by cost.
+    /// The bits are the same either way.
+    /// </summary>
     public static void Forward(Window2d g, int outChannels, int groups, float[] x, int xOff, float[] w, int wOff,
-        float[]? bias, int biasOff, float[] y, int yOff)
+        float[]? bias, int biasOff, float[] y, int yOff, bool? byOutputs = null)
     {
         var l = LayoutOf(g, groups);
         if (l.Cg == 1)
@@ -113,6 +117,20 @@ internal static unsafe class ImplicitConv2d
             ForwardOneChannel(g, l, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff);
             return;
         }
+        int og = outChannels / groups, ogR = RoundUp(og, MR), nvR = RoundUp(l.Nv, NR), k = l.K;
+        // Cost per reduction step, in micro-kernel steps (6 per tile) plus vector copies of packing: rows of channels
+        // pack each 16-output B panel once (2 copies) for ⌈og/MR⌉ tiles; rows of outputs pack each 6-output A panel
+        // (1 copy, 2 when it crosses a row: about 1.5; with AVX2 no copy but a tap load per step instead) for ⌈og/NR⌉
+        // tiles, over the real outputs only.
+        double channelRows = nvR / NR * (ogR / MR * 6 + 2.0), outputRows = RoundUp(g.OHW, MR) / MR * (RoundUp(og, NR) / NR * 6 + 1.5);
+        if (byOutputs ?? outputRows < channelRows) ForwardByOutputs(g, l, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff);
+        else ForwardByChannels(g, l, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff);
+    }
+
+    /// <summary>The forward product with tiles whose MR rows are output channels and NR columns virtual outputs.</summary>
+    private static void ForwardByChannels(Window2d g, Layout l, int outChannels, int groups, float[] x, int xOff,
+        float[] w, int wOff, float[]? bias, int biasOff, float[] y, int yOff)
+    {
         int og = outChannels / groups, ogR = RoundUp(og, MR), nvR = RoundUp(l.Nv, NR), k = l.K;
         // W_g packed once into MR-row panels per block of depth at most KC, the blocks as even as possible (576 is
         // 288 + 288, not 512 + 64: each block costs a pass over the output tiles). Block [pc, pc + kc) of group gi
@@ -128,8 +146,10 @@ internal static unsafe class ImplicitConv2d
         long work = (long)g.N * outChannels * g.OHW * k;
         int threads = Conv2dKernel.Threads(g.N, work);
         nint packed = (nint)packW;
-        void Image(int n)
+        ParallelRanges.Each(g.N, threads, (g, l, outChannels, groups, x, xOff, bias, biasOff, y, yOff, packed), static (state, n) =>
         {
+            var (g, l, outChannels, groups, x, xOff, bias, biasOff, y, yOff, packed) = state;
+            int og = outChannels / groups, ogR = RoundUp(og, MR), nvR = RoundUp(l.Nv, NR), k = l.K, kBlock = EvenBlock(k);
             float* padded = Pinned(ref t_padded, l.PaddedLength);
             float* block = Pinned(ref t_block, ogR * nvR);
             float* packB = Pinned(ref t_packB, Gemm.KC * NR);
@@ -171,9 +191,221 @@ internal static unsafe class ImplicitConv2d
                     }
                 }
             }
+        });
+    }
+
+    /// <summary>
+    /// The forward product with the roles of the GEMM swapped, Y_gᵀ = Pᵀ·W_gᵀ: the tiles' MR rows are real outputs
+    /// (no extra columns computed) and their NR columns output channels, so a layer with a multiple of NR output
+    /// channels pads nothing on that side. With AVX2 the tile reads its rows' values of tap p straight from the
+    /// padded planes at q_i + t_p (<see cref="TileByTaps"/>), q_i the base offset of output i: no A panel is packed.
+    /// Otherwise an A panel packs, for each tap p, the MR values P[q_i + t_p]: one 8-float copy per run of outputs
+    /// that are consecutive in a row (the copies overlap forwards, later ones overwriting the excess). The output
+    /// block (outputs × channels) is transposed into Y by 8×8 register transposes. Each output is still
+    /// Σ_p w_p·P[q + t_p] summed in p order over the same blocks of depth, so the bits equal those of the channel-row
+    /// layout.
+    /// </summary>
+    private static void ForwardByOutputs(Window2d g, Layout l, int outChannels, int groups, float[] x, int xOff,
+        float[] w, int wOff, float[]? bias, int biasOff, float[] y, int yOff)
+    {
+        int og = outChannels / groups, ogRN = RoundUp(og, NR), k = l.K, ohw = g.OHW, rows = RoundUp(ohw, MR);
+        // W_gᵀ packed once into NR-column panels per block of depth; block [pc, pc + kc) of group gi starts at
+        // gi·ogRN·K + ogRN·pc, its panel jr at + jr·kc.
+        int kBlock = EvenBlock(k);
+        float* packW = Pinned(ref t_packW, groups * ogRN * k);
+        fixed (float* pw = w)
+        {
+            for (int gi = 0; gi < groups; gi++)
+                for (int pc = 0; pc < k; pc += kBlock)
+                    GemmPacking.PackB(true, pw + wOff + gi * og * k + pc, k, Math.Min(kBlock, k - pc), og, packW + gi * ogRN * k + ogRN * pc);
         }
-        if (threads > 1) Parallel.For(0, g.N, new ParallelOptions { MaxDegreeOfParallelism = threads }, Image);
-        else for (int n = 0; n < g.N; n++) Image(n);
+        long work = (long)g.N * outChannels * ohw * k;
+        int threads = Conv2dKernel.Threads(g.N, work);
+        nint packed = (nint)packW;
+        bool direct = Gemm.IsAccelerated;
+        ParallelRanges.Each(g.N, threads, (g, l, outChannels, groups, x, xOff, bias, biasOff, y, yOff, packed, direct), static (state, n) =>
+        {
+            var (g, l, outChannels, groups, x, xOff, bias, biasOff, y, yOff, packed, direct) = state;
+            int og = outChannels / groups, ogRN = RoundUp(og, NR), k = l.K, ohw = g.OHW, rows = RoundUp(ohw, MR), kBlock = EvenBlock(k);
+            float* padded = Pinned(ref t_padded, l.PaddedLength);
+            float* block = Pinned(ref t_block, rows * ogRN);
+            float* packA = Pinned(ref t_packA, kBlock * MR + 8);
+            int* taps = Taps(g, l);
+            // A run of consecutive outputs of one panel: its first row in the panel and its base offset.
+            int* runStart = stackalloc int[MR];
+            int* runOffset = stackalloc int[MR];
+            float** rowBase = stackalloc float*[MR];
+            fixed (float* px = x, py = y)
+            {
+                for (int gi = 0; gi < groups; gi++)
+                {
+                    Pad(g, l, px + xOff + (n * g.C + gi * l.Cg) * g.HW, padded);
+                    float* wg = (float*)packed + gi * ogRN * k;
+                    for (int ir = 0; ir < rows; ir += MR)
+                    {
+                        // Rows past the last output continue its run; they are computed and never read.
+                        int runs = 0;
+                        for (int i = 0; i < MR; i++)
+                        {
+                            int r = ir + i;
+                            int q = r < ohw ? r / g.OW * l.Wp + r % g.OW : (ohw - 1) / g.OW * l.Wp + (ohw - 1) % g.OW + r - ohw + 1;
+                            if (runs == 0 || q != runOffset[runs - 1] + (i - runStart[runs - 1]))
+                            {
+                                runStart[runs] = i;
+                                runOffset[runs++] = q;
+                            }
+                        }
+                        if (direct)
+                        {
+                            for (int i = 0; i < MR; i++)
+                            {
+                                int run = 0;
+                                while (run + 1 < runs && runStart[run + 1] <= i) run++;
+                                rowBase[i] = padded + runOffset[run] + (i - runStart[run]);
+                            }
+                        }
+                        for (int pc = 0; pc < k; pc += kBlock)
+                        {
+                            int kc = Math.Min(kBlock, k - pc);
+                            int* tp = taps + pc;
+                            if (direct)
+                            {
+                                for (int jr = 0; jr < ogRN; jr += NR)
+                                {
+                                    TileByTaps(kc, rowBase, tp, wg + ogRN * pc + jr * kc, block + ir * ogRN + jr, ogRN, pc == 0 ? 0f : 1f);
+                                }
+                                continue;
+                            }
+                            if (runs == 1)
+                            {
+                                float* src = padded + runOffset[0];
+                                for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(packA + p * MR, src + tp[p], 8 * sizeof(float));
+                            }
+                            else
+                            {
+                                for (int p = 0; p < kc; p++)
+                                {
+                                    for (int run = 0; run < runs; run++)
+                                    {
+                                        Unsafe.CopyBlockUnaligned(packA + p * MR + runStart[run], padded + runOffset[run] + tp[p], 8 * sizeof(float));
+                                    }
+                                }
+                            }
+                            for (int jr = 0; jr < ogRN; jr += NR)
+                            {
+                                Tile(kc, packA, wg + ogRN * pc + jr * kc, block + ir * ogRN + jr, ogRN, pc == 0 ? 0f : 1f);
+                            }
+                        }
+                    }
+                    // Y[o, r] = block[r, o] (+ b[o]).
+                    float* yg = py + yOff + (nint)(n * outChannels + gi * og) * ohw;
+                    int o0 = 0;
+                    if (Avx.IsSupported)
+                    {
+                        for (; o0 + 8 <= og; o0 += 8)
+                        {
+                            var b = Vector256<float>.Zero;
+                            if (bias is not null) b = Vector256.Create(new ReadOnlySpan<float>(bias, biasOff + gi * og + o0, 8));
+                            int r0 = 0;
+                            for (; r0 + 8 <= ohw; r0 += 8)
+                            {
+                                float* s = block + r0 * ogRN + o0;
+                                if (bias is null)
+                                {
+                                    GemmPacking.Transpose8x8(
+                                        Avx.LoadVector256(s), Avx.LoadVector256(s + ogRN), Avx.LoadVector256(s + 2 * ogRN), Avx.LoadVector256(s + 3 * ogRN),
+                                        Avx.LoadVector256(s + 4 * ogRN), Avx.LoadVector256(s + 5 * ogRN), Avx.LoadVector256(s + 6 * ogRN), Avx.LoadVector256(s + 7 * ogRN),
+                                        yg + o0 * ohw + r0, ohw);
+                                }
+                                else
+                                {
+                                    GemmPacking.Transpose8x8(
+                                        Avx.LoadVector256(s) + b, Avx.LoadVector256(s + ogRN) + b, Avx.LoadVector256(s + 2 * ogRN) + b, Avx.LoadVector256(s + 3 * ogRN) + b,
+                                        Avx.LoadVector256(s + 4 * ogRN) + b, Avx.LoadVector256(s + 5 * ogRN) + b, Avx.LoadVector256(s + 6 * ogRN) + b, Avx.LoadVector256(s + 7 * ogRN) + b,
+                                        yg + o0 * ohw + r0, ohw);
+                                }
+                            }
+                            Untranspose(block, ogRN, yg, ohw, o0, o0 + 8, r0, ohw, bias, biasOff + gi * og);
+                        }
+                    }
+                    Untranspose(block, ogRN, yg, ohw, o0, og, 0, ohw, bias, biasOff + gi * og);
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// The AVX2 micro-kernel of <see cref="ForwardByOutputs"/> without an A panel: row i of the tile reads its value
+    /// of tap p straight from the padded planes at <c>rows[i] + taps[p]</c>. Otherwise as
+    /// <see cref="GemmMicroKernel.Avx2"/>, with the same arithmetic: C[i, j] = Σₚ rows[i][taps[p]]·b[p·NR + j] in p
+    /// order, then C = fma(beta, C, sum), or C = sum when beta is 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileByTaps(int kc, float** rows, int* taps, float* b, float* c, nint ldc, float beta)
+    {
+        float* r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3], r4 = rows[4], r5 = rows[5];
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            nint t = taps[p];
+            Vector256<float> b0 = Avx.LoadVector256(b);
+            Vector256<float> b1 = Avx.LoadVector256(b + 8);
+            Vector256<float> ai = Avx.BroadcastScalarToVector256(r0 + t);
+            c00 = Fma.MultiplyAdd(ai, b0, c00);
+            c01 = Fma.MultiplyAdd(ai, b1, c01);
+            ai = Avx.BroadcastScalarToVector256(r1 + t);
+            c10 = Fma.MultiplyAdd(ai, b0, c10);
+            c11 = Fma.MultiplyAdd(ai, b1, c11);
+            ai = Avx.BroadcastScalarToVector256(r2 + t);
+            c20 = Fma.MultiplyAdd(ai, b0, c20);
+            c21 = Fma.MultiplyAdd(ai, b1, c21);
+            ai = Avx.BroadcastScalarToVector256(r3 + t);
+            c30 = Fma.MultiplyAdd(ai, b0, c30);
+            c31 = Fma.MultiplyAdd(ai, b1, c31);
+            ai = Avx.BroadcastScalarToVector256(r4 + t);
+            c40 = Fma.MultiplyAdd(ai, b0, c40);
+            c41 = Fma.MultiplyAdd(ai, b1, c41);
+            ai = Avx.BroadcastScalarToVector256(r5 + t);
+            c50 = Fma.MultiplyAdd(ai, b0, c50);
+            c51 = Fma.MultiplyAdd(ai, b1, c51);
+            b += NR;
+        }
+        bool add = beta != 0f;
+        Vector256<float> vb = Vector256.Create(beta);
+        Store(c, c00, vb);
+        Store(c + 8, c01, vb);
+        Store(c + ldc, c10, vb);
+        Store(c + ldc + 8, c11, vb);
+        Store(c + 2 * ldc, c20, vb);
+        Store(c + 2 * ldc + 8, c21, vb);
+        Store(c + 3 * ldc, c30, vb);
+        Store(c + 3 * ldc + 8, c31, vb);
+        Store(c + 4 * ldc, c40, vb);
+        Store(c + 4 * ldc + 8, c41, vb);
+        Store(c + 5 * ldc, c50, vb);
+        Store(c + 5 * ldc + 8, c51, vb);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void Store(float* c, Vector256<float> sum, Vector256<float> beta)
+        {
+            Avx.Store(c, add ? Fma.MultiplyAdd(beta, Avx.LoadVector256(c), sum) : sum);
+        }
+    }
+
+    /// <summary>y[o·ohw + r] = block[r·ld + o] (+ bias[biasOff + o]) for o in [o0, o1), r in [r0, r1).</summary>
+    private static void Untranspose(float* block, int ld, float* y, int ohw, int o0, int o1, int r0, int r1, float[]? bias, int biasOff)
+    {
+        for (int o = o0; o < o1; o++)
+        {
+            float* d = y + (nint)o * ohw;
+            if (bias is null) for (int r = r0; r < r1; r++) d[r] = block[r * ld + o];
+            else
+            {
+                float b = bias[biasOff + o];
+                for (int r = r0; r < r1; r++) d[r] = block[r * ld + o] + b;
+            }
+        }
     }
 
     /// <summary>Floats of scratch the weight gradient needs for <paramref name="chunks"/> partial sums.</summary>
@@ -192,12 +424,15 @@ internal static unsafe class ImplicitConv2d
         float[] dy, int dyOff, float[] dw, int dwOff, float[] partials)
     {
         var l = LayoutOf(g, groups);
-        int og = outChannels / groups, ogR = RoundUp(og, MR), k = l.K, kR = RoundUp(k, NR), nv = l.Nv;
-        int groupBlock = ogR * kR, chunkBlock = groups * groupBlock, kBlock = EvenBlock(nv);
+        int og = outChannels / groups, ogR = RoundUp(og, MR), k = l.K, kR = RoundUp(k, NR);
+        int groupBlock = ogR * kR, chunkBlock = groups * groupBlock;
         long work = (long)g.N * outChannels * g.OHW * k;
         int threads = Conv2dKernel.Threads(chunks, work);
-        void Chunk(int part)
+        ParallelRanges.Each(chunks, threads, (g, l, outChannels, groups, chunks, x, xOff, dy, dyOff, partials), static (state, part) =>
         {
+            var (g, l, outChannels, groups, chunks, x, xOff, dy, dyOff, partials) = state;
+            int og = outChannels / groups, ogR = RoundUp(og, MR), k = l.K, kR = RoundUp(k, NR), nv = l.Nv;
+            int groupBlock = ogR * kR, chunkBlock = groups * groupBlock, kBlock = EvenBlock(nv);
             if (l.Cg == 1)
             {
                 WeightGradientOneChannel(g, l, outChannels, groups, chunks, part, x, xOff, dy, dyOff, partials, groupBlock, chunkBlock, kR);
@@ -248,9 +483,7 @@ internal static unsafe class ImplicitConv2d
                     }
                 }
             }
-        }
-        if (threads > 1) Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Chunk);
-        else for (int part = 0; part < chunks; part++) Chunk(part);
+        });
 
         // dW[gi·og + o, p] = Σ over chunks in order.
         for (int gi = 0; gi < groups; gi++)
@@ -276,11 +509,12 @@ internal static unsafe class ImplicitConv2d
     private static void ForwardOneChannel(Window2d g, Layout l, int outChannels, int groups, float[] x, int xOff,
         float[] w, int wOff, float[]? bias, int biasOff, float[] y, int yOff)
     {
-        int og = outChannels / groups, taps = g.Taps, nv32 = RoundUp(l.Nv, 32);
-        long work = (long)g.N * outChannels * g.OHW * taps;
+        long work = (long)g.N * outChannels * g.OHW * g.Taps;
         int threads = Conv2dKernel.Threads(g.N, work);
-        void Image(int n)
+        ParallelRanges.Each(g.N, threads, (g, l, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff), static (state, n) =>
         {
+            var (g, l, outChannels, groups, x, xOff, w, wOff, bias, biasOff, y, yOff) = state;
+            int og = outChannels / groups, taps = g.Taps, nv32 = RoundUp(l.Nv, 32);
             float* padded = Pinned(ref t_padded, l.PaddedLength);
             float* row = Pinned(ref t_block, nv32);
             int* t = Taps(g, l);
@@ -320,9 +554,7 @@ internal static unsafe class ImplicitConv2d
                     }
                 }
             }
-        }
-        if (threads > 1) Parallel.For(0, g.N, new ParallelOptions { MaxDegreeOfParallelism = threads }, Image);
-        else for (int n = 0; n < g.N; n++) Image(n);
+        });
     }
 
     /// <summary>

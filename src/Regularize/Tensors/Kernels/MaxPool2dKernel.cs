@@ -16,8 +16,10 @@ internal static class MaxPool2dKernel
     public static void Forward(Window2d g, float[] x, int xOff, float[] y, int yOff, float[] indices, int iOff)
     {
         int planes = g.N * g.C;
-        ParallelRanges.Run(planes, (long)planes * g.OHW * g.Taps, (start, end) =>
+        ParallelRanges.Run(planes, (long)planes * g.OHW * g.Taps, (g, x, xOff, y, yOff, indices, iOff), static (state, start, end) =>
         {
+            var (g, x, xOff, y, yOff, indices, iOff) = state;
+            int planes = g.N * g.C;
             var idx = MemoryMarshal.Cast<float, int>(indices.AsSpan(iOff, planes * g.OHW));
             for (int p = start; p < end; p++)
             {
@@ -140,8 +142,10 @@ internal static class MaxPool2dKernel
     public static void Backward(Window2d g, float[] dy, int dyOff, float[] indices, int iOff, float[] dx, int dxOff)
     {
         int planes = g.N * g.C;
-        ParallelRanges.Run(planes, (long)planes * (g.HW + g.OHW), (start, end) =>
+        ParallelRanges.Run(planes, (long)planes * (g.HW + g.OHW), (g, dy, dyOff, indices, iOff, dx, dxOff), static (state, start, end) =>
         {
+            var (g, dy, dyOff, indices, iOff, dx, dxOff) = state;
+            int planes = g.N * g.C;
             var idx = MemoryMarshal.Cast<float, int>(indices.AsSpan(iOff, planes * g.OHW));
             for (int p = start; p < end; p++)
             {
