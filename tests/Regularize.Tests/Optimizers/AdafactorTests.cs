@@ -182,9 +182,11 @@ public class AdafactorTests
         int total = n + offset, cols = 1;
         for (int d = 1; d * d <= total; d++) if (total % d == 0) cols = d;
         int rows = total == 0 ? 0 : total / cols;
+        var factors = new AdafactorFactors(1, Math.Max(rows, 1), cols);
         var rowFactor = Tensor.RandomNormal([Math.Max(rows, 1)], 0f, 1f, seed: (ulong)(7 * n)).ToArray().Select(x => MathF.Abs(x) + 0.5f).ToArray();
         var colFactor = Tensor.RandomNormal([cols], 0f, 1f, seed: (ulong)(7 * n + 1)).ToArray().Select(x => MathF.Abs(x) + 0.5f).ToArray();
-        var factors = new Adafactor.Factors(Math.Max(rows, 1), cols, rowFactor, colFactor, new double[cols]);
+        rowFactor.CopyTo(factors.RowFactor, 0);
+        colFactor.CopyTo(factors.ColumnFactor, 0);
         return new(factors, 0.3f, 0.7f, 1e-30f, 1e-2, true, 1e-3, 1, 0.1, 0.9f, 0.1f, true, n, 1f, 1f, 1f);
     }
 }

@@ -122,4 +122,24 @@ public readonly struct F32x16 : IFloatVector<F32x16>
         acc += hi * hi;
         acc.StoreUnsafe(ref lanes);
     }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateLanes(F32x16 x, ref double lanes, nuint offset)
+    {
+        var (lo, hi) = Vector512.Widen(x.Value);
+        var acc = Vector512.LoadUnsafe(ref lanes);
+        acc += lo;
+        acc += hi;
+        acc.StoreUnsafe(ref lanes);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddWidened(F32x16 x, ref double destination)
+    {
+        var (lo, hi) = Vector512.Widen(x.Value);
+        (Vector512.LoadUnsafe(ref destination) + lo).StoreUnsafe(ref destination);
+        (Vector512.LoadUnsafe(ref destination, 8) + hi).StoreUnsafe(ref destination, 8);
+    }
 }

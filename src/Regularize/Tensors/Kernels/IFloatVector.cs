@@ -96,4 +96,18 @@ public interface IFloatVector<TSelf> where TSelf : struct, IFloatVector<TSelf>
     /// <param name="lanes">The first of eight accumulators.</param>
     /// <param name="offset">The position of lane 0 modulo 8 (0 or 4; 0 for widths of 8 and more).</param>
     static abstract void AccumulateSquares(TSelf x, ref double lanes, nuint offset);
+
+    /// <summary>
+    /// <see cref="AccumulateSquares"/> without the square: adds each lane, widened to double, to accumulator
+    /// (<paramref name="offset"/> + j) mod 8 in lane order, so the sums are identical at every width and in the scalar form.
+    /// </summary>
+    /// <param name="x">The lanes.</param>
+    /// <param name="lanes">The first of eight accumulators.</param>
+    /// <param name="offset">The position of lane 0 modulo 8 (0 or 4; 0 for widths of 8 and more).</param>
+    static abstract void AccumulateLanes(TSelf x, ref double lanes, nuint offset);
+
+    /// <summary>Adds lane j, widened to double, to <c>destination[j]</c> for every lane (a run of <see cref="Count"/> doubles).</summary>
+    /// <param name="x">The lanes.</param>
+    /// <param name="destination">The first of <see cref="Count"/> doubles.</param>
+    static abstract void AddWidened(TSelf x, ref double destination);
 }
