@@ -18,7 +18,7 @@ namespace Regularize.Optimizers;
 /// </code>
 /// The sums are in double over a partition fixed by the shape: a matrix's rows are cut into
 /// <c>BlocksPerMatrix</c> blocks of whole rows (about <see cref="Optimizer.ChunkElements"/> elements each; small matrices are
-/// grouped whole into one item). Within a row, element j goes to accumulator j mod 8 (combined pairwise), so a row sum
+/// grouped whole into one item). Within a row, element j goes to accumulator j mod 32 (combined pairwise), so a row sum
 /// has the same bits at every SIMD width; a block sums each column over its rows in row order, and
 /// <see cref="Complete"/> adds the blocks' column sums in block order. So the statistics do not depend on the thread
 /// count or the width.
@@ -123,7 +123,7 @@ internal sealed class AdafactorFactors : StatisticsPass
         }
     }
 
-    /// <summary>Σⱼ G_ij of one row (accumulator j mod 8), and G_ij added to column j's sum.</summary>
+    /// <summary>Σⱼ G_ij of one row (accumulator j mod 32), and G_ij added to column j's sum.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Row<TSubgradient>(ref float g, ref float theta, ref double column, nuint n, bool scalarOnly) where TSubgradient : struct, ISwitch
     {
@@ -137,7 +137,7 @@ internal sealed class AdafactorFactors : StatisticsPass
             if (F32x4.IsHardwareAccelerated) j = RowVector<F32x4, TSubgradient>(ref g, ref theta, ref column, ref lanes, j, n);
         }
         RowScalar<TSubgradient>(ref g, ref theta, ref column, ref lanes, j, n);
-        return Combine(ref lanes);
+        return FusedLoop.Combine(ref lanes);
     }
 
     /// <summary>One row at one width only, then the scalar tail (for tests).</summary>
@@ -148,7 +148,7 @@ internal sealed class AdafactorFactors : StatisticsPass
         nuint j = _l1 != 0 ? RowVector<TVec, On>(ref g, ref theta, ref column, ref lanes, 0, n) : RowVector<TVec, Off>(ref g, ref theta, ref column, ref lanes, 0, n);
         if (_l1 != 0) RowScalar<On>(ref g, ref theta, ref column, ref lanes, j, n);
         else RowScalar<Off>(ref g, ref theta, ref column, ref lanes, j, n);
-        return Combine(ref lanes);
+        return FusedLoop.Combine(ref lanes);
     }
 
     /// <summary>One row in the scalar form (for tests: the oracle of <see cref="RowWidth{TVec}"/>).</summary>
@@ -169,7 +169,7 @@ internal sealed class AdafactorFactors : StatisticsPass
             var gj = sign * TVec.Load(ref g, j);
             if (TSubgradient.Enabled) gj = L1Subgradient.Gradient(gj, TVec.Load(ref theta, j), l1);
             var square = gj * gj + epsilon1;
-            TVec.AccumulateLanes(square, ref lanes, j & 7);
+            TVec.AddWidened(square, ref Unsafe.Add(ref lanes, j & (FusedLoop.Accumulators - 1)));
             TVec.AddWidened(square, ref Unsafe.Add(ref column, j));
         }
         return j;
@@ -183,13 +183,10 @@ internal sealed class AdafactorFactors : StatisticsPass
             float gj = _sign * Unsafe.Add(ref g, j);
             if (TSubgradient.Enabled) gj = L1Subgradient.Gradient(gj, Unsafe.Add(ref theta, j), _l1);
             double square = gj * gj + _epsilon1;
-            Unsafe.Add(ref lanes, j & 7) += square;
+            Unsafe.Add(ref lanes, j & (FusedLoop.Accumulators - 1)) += square;
             Unsafe.Add(ref column, j) += square;
         }
     }
-
-    private static double Combine(ref double l) =>
-        ((l + Unsafe.Add(ref l, 1)) + (Unsafe.Add(ref l, 2) + Unsafe.Add(ref l, 3))) + ((Unsafe.Add(ref l, 4) + Unsafe.Add(ref l, 5)) + (Unsafe.Add(ref l, 6) + Unsafe.Add(ref l, 7)));
 
     /// <summary>
     /// vRow and vColumn from the sums (each column's blocks added in block order), then the factors.
@@ -218,8 +215,8 @@ internal sealed class AdafactorFactors : StatisticsPass
         }
     }
 
-    /// <summary>Eight double accumulators on the stack.</summary>
-    [InlineArray(8)]
+    /// <summary>The row sum's accumulators on the stack.</summary>
+    [InlineArray(FusedLoop.Accumulators)]
     private struct Sums
     {
         private double _element;

@@ -26,7 +26,7 @@ namespace Regularize.Optimizers;
 /// </remarks>
 public abstract partial class Optimizer : IChunkWork
 {
-    /// <summary>Large parameters are split into chunks of this many elements (a multiple of 16) for the cores.</summary>
+    /// <summary>Large parameters are split into chunks of this many elements (a multiple of 32, as the reduce phase's accumulators need) for the cores.</summary>
     internal const int ChunkElements = 1 << 18;
 
     private readonly ParameterGroup[] _groups;

@@ -89,16 +89,18 @@ internal static class FusedLoop
 
     /// <summary>
     /// The reduce phase of an <see cref="IReducingRule{TSelf}"/> over elements [0, n) of one chunk (which starts at a
-    /// multiple of 8): returns Σa² and Σb² in double, element i into accumulator i mod 8, combined pairwise.
+    /// multiple of 32): returns Σa² and Σb² in double, element i into accumulator i mod 32, combined pairwise. Thirty-two
+    /// accumulators rather than eight: a 16-lane step then alternates between two independent halves, so the adds
+    /// into one accumulator wait on each other half as often.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double A, double B) Reduce<TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
         ref float s0, ref float s1, ref float s2, ref float s3, nuint n, bool scalarOnly, nuint offset = 0)
         where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
-        Span<double> lanes = stackalloc double[16];
+        Span<double> lanes = stackalloc double[2 * Accumulators];
         lanes.Clear();
-        ref double la = ref lanes[0], lb = ref lanes[8];
+        ref double la = ref lanes[0], lb = ref lanes[Accumulators];
         nuint i = 0;
         if (!scalarOnly)
         {
@@ -107,7 +109,7 @@ internal static class FusedLoop
             if (F32x4.IsHardwareAccelerated) i = ReduceVector<F32x4, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb, offset);
         }
         ReduceScalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb, offset);
-        return (Combine(lanes[..8]), Combine(lanes[8..]));
+        return (Combine(ref la), Combine(ref lb));
     }
 
     /// <summary>The reduce phase at one width only, then the scalar tail (for tests).</summary>
@@ -115,15 +117,26 @@ internal static class FusedLoop
         ref float s0, ref float s1, ref float s2, ref float s3, nuint n, nuint offset = 0)
         where TVec : struct, IFloatVector<TVec> where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
-        Span<double> lanes = stackalloc double[16];
+        Span<double> lanes = stackalloc double[2 * Accumulators];
         lanes.Clear();
-        ref double la = ref lanes[0], lb = ref lanes[8];
+        ref double la = ref lanes[0], lb = ref lanes[Accumulators];
         nuint i = ReduceVector<TVec, TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, 0, n, ref la, ref lb, offset);
         ReduceScalar<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb, offset);
-        return (Combine(lanes[..8]), Combine(lanes[8..]));
+        return (Combine(ref la), Combine(ref lb));
     }
 
-    private static double Combine(Span<double> l) => ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+    /// <summary>How many double accumulators each sum of the reduce phase has (element i goes to i mod 32).</summary>
+    internal const int Accumulators = 32;
+
+    /// <summary>The 32 accumulators combined pairwise (a fixed tree: neighbours first).</summary>
+    internal static double Combine(ref double l)
+    {
+        Span<double> s = stackalloc double[Accumulators];
+        for (int k = 0; k < Accumulators; k++) s[k] = Unsafe.Add(ref l, k);
+        for (int width = Accumulators / 2; width >= 1; width /= 2)
+            for (int k = 0; k < width; k++) s[k] = s[2 * k] + s[2 * k + 1];
+        return s[0];
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static nuint ReduceVector<TVec, TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
@@ -142,8 +155,8 @@ internal static class FusedLoop
             g = TDecay.Gradient(g, th, lambda);
             g = TL1.Gradient(g, th, l1);
             TRule.Reduce(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i, offset), out TVec a, out TVec b);
-            TVec.AccumulateSquares(a, ref la, i & 7);
-            TVec.AccumulateSquares(b, ref lb, i & 7);
+            TVec.AccumulateSquares(a, ref la, i & (Accumulators - 1));
+            TVec.AccumulateSquares(b, ref lb, i & (Accumulators - 1));
         }
         return i;
     }
@@ -161,8 +174,8 @@ internal static class FusedLoop
             g = TL1.Gradient(g, th, pieces.L1);
             TRule.Reduce(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i, offset), out float a, out float b);
             double da = a, db = b;
-            Unsafe.Add(ref la, i & 7) += da * da;
-            Unsafe.Add(ref lb, i & 7) += db * db;
+            Unsafe.Add(ref la, i & (Accumulators - 1)) += da * da;
+            Unsafe.Add(ref lb, i & (Accumulators - 1)) += db * db;
         }
     }
 }

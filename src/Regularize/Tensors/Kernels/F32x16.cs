@@ -117,21 +117,8 @@ public readonly struct F32x16 : IFloatVector<F32x16>
     public static void AccumulateSquares(F32x16 x, ref double lanes, nuint offset)
     {
         var (lo, hi) = Vector512.Widen(x.Value);
-        var acc = Vector512.LoadUnsafe(ref lanes);
-        acc += lo * lo;
-        acc += hi * hi;
-        acc.StoreUnsafe(ref lanes);
-    }
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AccumulateLanes(F32x16 x, ref double lanes, nuint offset)
-    {
-        var (lo, hi) = Vector512.Widen(x.Value);
-        var acc = Vector512.LoadUnsafe(ref lanes);
-        acc += lo;
-        acc += hi;
-        acc.StoreUnsafe(ref lanes);
+        (Vector512.LoadUnsafe(ref lanes, offset) + lo * lo).StoreUnsafe(ref lanes, offset);
+        (Vector512.LoadUnsafe(ref lanes, offset + 8) + hi * hi).StoreUnsafe(ref lanes, offset + 8);
     }
 
     /// <inheritdoc/>

@@ -123,15 +123,6 @@ public readonly struct F32x4 : IFloatVector<F32x4>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AccumulateLanes(F32x4 x, ref double lanes, nuint offset)
-    {
-        var (lo, hi) = Vector128.Widen(x.Value);
-        (Vector128.LoadUnsafe(ref lanes, offset) + lo).StoreUnsafe(ref lanes, offset);
-        (Vector128.LoadUnsafe(ref lanes, offset + 2) + hi).StoreUnsafe(ref lanes, offset + 2);
-    }
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddWidened(F32x4 x, ref double destination)
     {
         var (lo, hi) = Vector128.Widen(x.Value);
