@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Regularize.Regularization;
 using Regularize.Tensors.Kernels;
 
@@ -144,6 +145,8 @@ internal static class FusedLoop
         where TVec : struct, IFloatVector<TVec> where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
     {
         if (n - i < (nuint)TVec.Count) return i;
+        if (typeof(TVec) == typeof(F32x16) && (i & (Accumulators - 1)) == 0)
+            return Reduce16<TRule, TDecay, TL1>(rule, pieces, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, n, ref la, ref lb, offset);
         var sign = TVec.Create(pieces.GradSign);
         var lambda = TVec.Create(pieces.Lambda);
         var l1 = TVec.Create(pieces.L1);
@@ -159,6 +162,73 @@ internal static class FusedLoop
             TVec.AccumulateSquares(b, ref lb, i & (Accumulators - 1));
         }
         return i;
+    }
+
+    /// <summary>
+    /// The 16-lane reduce loop with its 32 + 32 accumulators held in registers (eight vectors of 8 doubles) rather than
+    /// in memory: the same additions in the same order as <see cref="IFloatVector{TSelf}.AccumulateSquares"/>, so the same
+    /// bits, without a store and reload per vector. Starts at an index that is a multiple of 32.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint Reduce16<TRule, TDecay, TL1>(in TRule rule, in LoopPieces pieces, ref float theta, ref float grad,
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint n, ref double la, ref double lb, nuint offset)
+        where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    {
+        var sign = F32x16.Create(pieces.GradSign);
+        var lambda = F32x16.Create(pieces.Lambda);
+        var l1 = F32x16.Create(pieces.L1);
+        Vector512<double> a0 = Vector512.LoadUnsafe(ref la), a1 = Vector512.LoadUnsafe(ref la, 8), a2 = Vector512.LoadUnsafe(ref la, 16), a3 = Vector512.LoadUnsafe(ref la, 24);
+        Vector512<double> b0 = Vector512.LoadUnsafe(ref lb), b1 = Vector512.LoadUnsafe(ref lb, 8), b2 = Vector512.LoadUnsafe(ref lb, 16), b3 = Vector512.LoadUnsafe(ref lb, 24);
+        for (; n - i >= 32; i += 32)
+        {
+            var (a, b) = Reduce16At<TRule, TDecay, TL1>(rule, sign, lambda, l1, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, offset);
+            var (lo, hi) = Vector512.Widen(a.Value);
+            a0 += lo * lo;
+            a1 += hi * hi;
+            (lo, hi) = Vector512.Widen(b.Value);
+            b0 += lo * lo;
+            b1 += hi * hi;
+            (a, b) = Reduce16At<TRule, TDecay, TL1>(rule, sign, lambda, l1, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i + 16, offset);
+            (lo, hi) = Vector512.Widen(a.Value);
+            a2 += lo * lo;
+            a3 += hi * hi;
+            (lo, hi) = Vector512.Widen(b.Value);
+            b2 += lo * lo;
+            b3 += hi * hi;
+        }
+        if (n - i >= 16)
+        {
+            var (a, b) = Reduce16At<TRule, TDecay, TL1>(rule, sign, lambda, l1, ref theta, ref grad, ref s0, ref s1, ref s2, ref s3, i, offset);
+            var (lo, hi) = Vector512.Widen(a.Value);
+            a0 += lo * lo;
+            a1 += hi * hi;
+            (lo, hi) = Vector512.Widen(b.Value);
+            b0 += lo * lo;
+            b1 += hi * hi;
+            i += 16;
+        }
+        a0.StoreUnsafe(ref la);
+        a1.StoreUnsafe(ref la, 8);
+        a2.StoreUnsafe(ref la, 16);
+        a3.StoreUnsafe(ref la, 24);
+        b0.StoreUnsafe(ref lb);
+        b1.StoreUnsafe(ref lb, 8);
+        b2.StoreUnsafe(ref lb, 16);
+        b3.StoreUnsafe(ref lb, 24);
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (F32x16 A, F32x16 B) Reduce16At<TRule, TDecay, TL1>(in TRule rule, F32x16 sign, F32x16 lambda, F32x16 l1, ref float theta, ref float grad,
+        ref float s0, ref float s1, ref float s2, ref float s3, nuint i, nuint offset)
+        where TRule : struct, IReducingRule<TRule> where TDecay : struct, IWeightDecay where TL1 : struct, IL1Penalty
+    {
+        var th = F32x16.Load(ref theta, i);
+        var g = sign * F32x16.Load(ref grad, i);
+        g = TDecay.Gradient(g, th, lambda);
+        g = TL1.Gradient(g, th, l1);
+        TRule.Reduce(rule, th, g, new StateSlots(ref s0, ref s1, ref s2, ref s3, i, offset), out F32x16 a, out F32x16 b);
+        return (a, b);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
