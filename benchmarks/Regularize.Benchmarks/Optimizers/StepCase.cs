@@ -8,4 +8,5 @@ namespace Regularize.Benchmarks.Optimizers;
 /// <param name="Create">Builds the optimizer over the parameters (the benchmark's settings: momentum, λ…).</param>
 /// <param name="Traffic">What its update reads and writes per element.</param>
 /// <param name="Moves">The arrays, for the table: read → written.</param>
-public sealed record StepCase(string Name, Func<Parameter[], Optimizer> Create, StepTraffic Traffic, string Moves);
+/// <param name="Columns">0: the tensors are vectors; otherwise matrices with this many columns (Adafactor factors only matrices).</param>
+public sealed record StepCase(string Name, Func<Parameter[], Optimizer> Create, StepTraffic Traffic, string Moves, int Columns = 0);

@@ -27,7 +27,8 @@ public static class StepCases
         new("Asgd", p => new Asgd(p, t0: 0, weightDecay: 1e-4), StepTraffic.Elementwise(3, 2), "θ,g,ax → θ,ax (averaging)"),
         new("Lars", p => new Lars(p, learningRate: 0.1, weightDecay: 1e-4), StepTraffic.Reducing(new(2, 0), new(3, 2)), "θ,g → ‖θ‖,‖g‖; θ,g,b → θ,b"),
         new("ScheduleFreeAdamW", p => new ScheduleFreeAdamW(p, weightDecay: 1e-2), StepTraffic.Elementwise(4, 3), "y,g,z,v → y,z,v"),
-        new("Adafactor", p => new Adafactor(p, weightDecay: 1e-2), StepTraffic.Reducing(new(2, 0), new(2, 1)), "g → row/col sums; θ,g → RMS; θ,g → θ"),
+        new("Adafactor", p => new Adafactor(p, weightDecay: 1e-2), new([new(1, 0), new(2, 0), new(2, 1)]), "g → row/col sums; θ,g → RMS; θ,g → θ", Columns: 1001),
+        new("AdafactorVector", p => new Adafactor(p, weightDecay: 1e-2), StepTraffic.Reducing(new(3, 1), new(3, 1)), "θ,g,v → v, RMS; θ,g,v → θ"),
     ];
 
     /// <summary>The case named <paramref name="name"/> (any case).</summary>

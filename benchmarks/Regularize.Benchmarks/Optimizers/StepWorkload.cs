@@ -21,12 +21,16 @@ public sealed class StepWorkload
     {
         Case = StepCases.Find(optimizer);
         Kind = Case.Name;
-        int per = Math.Max(1, total / tensors) | 1;
+        int cols = Math.Max(1, Case.Columns);
+        int per = (Math.Max(1, total / tensors / cols) | 1) * cols;
         Parameters = new Parameter[tensors];
         for (int k = 0; k < tensors; k++)
         {
-            int n = k == tensors - 1 ? Math.Max(1, total - per * (tensors - 1)) | 1 : per;
-            var p = new Parameter(Make(n, 0.5f, staggered ? 0 : -1), $"layers.{k}.weight") { Grad = Make(n, 1e-3f, staggered ? 2 : -1) };
+            int n = k == tensors - 1 ? (Math.Max(1, (total - per * (tensors - 1)) / cols) | 1) * cols : per;
+            var p = new Parameter(Shaped(Make(n, 0.5f, staggered ? 0 : -1), Case.Columns), $"layers.{k}.weight")
+            {
+                Grad = Shaped(Make(n, 1e-3f, staggered ? 2 : -1), Case.Columns),
+            };
             Parameters[k] = p;
         }
         Elements = Parameters.Sum(p => (long)p.Length);
@@ -52,6 +56,8 @@ public sealed class StepWorkload
         t.Span.Fill(value);
         return t;
     }
+
+    private static Tensor Shaped(Tensor t, int columns) => columns == 0 ? t : t.Reshape(t.Length / columns, columns);
 
     /// <summary>The optimizer's name in <see cref="StepCases"/>.</summary>
     public string Kind { get; }

@@ -34,12 +34,13 @@ namespace Regularize.Optimizers;
 ///   θₜ = θₜ₋₁·(1 − α·λ) − s
 /// </code>
 /// How it runs. The factored statistics need the row and column means of G before any element can be updated, so
-/// <see cref="Optimizer.Plan"/> computes them (one read of g on the stepping thread, sums in double), updates
-/// vRow and vColumn and turns them into per-row and per-column factors; the elementwise rule then reads the factor
-/// of its element through <see cref="StateSlots.Index"/>. RMS(θ) and RMS(U) come from the reduce phase
-/// (<see cref="IReducingRule{TSelf}"/>, in double, the same bits at every width and thread count; for vectors it also
-/// updates v), then the update phase applies them. So a factored tensor reads g three times and θ twice; a vector
-/// reads θ, g, v twice.
+/// <see cref="Optimizer.Plan"/> attaches a statistics pass (<see cref="AdafactorFactors"/>): one read of g across cores,
+/// over blocks of whole rows fixed by the shape, sums in double combined in a fixed order; it updates vRow and vColumn and
+/// turns them into per-row and per-column factors, which the elementwise rule reads for its element through
+/// <see cref="StateSlots.Index"/>. RMS(θ) and RMS(U) come from the reduce phase (<see cref="IReducingRule{TSelf}"/>, in
+/// double), then the update phase applies them; every sum has the same bits at every SIMD width and thread count. So a
+/// factored tensor reads g three times and θ twice and writes θ once (24 bytes per element without momentum); a vector
+/// reads θ, g, v twice and writes v and θ (32 bytes).
 /// <list type="table">
 /// <listheader><term>symbol</term><description>in code</description></listheader>
 /// <item><term>lr, β₁, λ</term><description><c>learningRate</c>, <c>beta1</c> (default 0: no momentum), <c>weightDecay</c></description></item>
@@ -54,7 +55,7 @@ public sealed class Adafactor : Optimizer
 {
     private const int VRow = 0, VColumn = 1, V = 2, M = 3;
     private readonly bool _factored;
-    private readonly Dictionary<Parameter, Factors> _factors = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Parameter, AdafactorFactors> _factors = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>ε₁, added to g² before it enters the second moment; &gt; 0 (default 1e-30).</summary>
     public static Hyperparameter Epsilon1 { get; } = Hyperparameter.Define("epsilon1", 1e-30, minimumInclusive: false);
@@ -161,72 +162,30 @@ public sealed class Adafactor : Optimizer
         float decayF = (float)decay, mixF = (float)(1 - decay), eps1 = (float)g.Get(Epsilon1);
         bool momentum = g.Beta1 > 0;
         if (momentum) step.Allocate(M);
-        Factors? f = null;
+        AdafactorFactors? f = null;
         if (IsFactored(p))
         {
             step.Allocate(VRow);
             step.Allocate(VColumn);
             f = FactorsOf(p);
-            UpdateFactors(f, p, step.State, g, decayF, mixF, eps1);
+            float l1 = g.L1Mode == L1Mode.Subgradient ? (float)g.L1 : 0f;
+            f.Set(p, step.State[VRow]!, step.State[VColumn]!, decayF, mixF, eps1, g.Maximize == true ? -1f : 1f, l1);
+            step.Gather(f);
         }
         else step.Allocate(V);
         step.RunReducing(new Rule(f, decayF, mixF, eps1, rho, g.Get(ScaleParameter) != 0, g.Get(Epsilon2), g.Get(ClipThreshold),
             g.WeightDecay, (float)g.Beta1, (float)(1 - g.Beta1), momentum, p.Length, 1f, 1f, 1f));
     }
 
-    private Factors FactorsOf(Parameter p)
+    private AdafactorFactors FactorsOf(Parameter p)
     {
         if (_factors.TryGetValue(p, out var f)) return f;
         var d = p.Shape.Dimensions;
         int rows = d[^2], cols = d[^1], batch = rows * cols == 0 ? 0 : p.Length / (rows * cols);
-        f = new Factors(rows, cols, new float[batch * rows], new float[batch * cols], new double[cols]);
+        f = new AdafactorFactors(batch, rows, cols);
         _factors[p] = f;
         return f;
     }
-
-    /// <summary>
-    /// vRow = β̂·vRow + (1 − β̂)·row means of G, vColumn likewise with column means (sums in double, in index order),
-    /// then the factors 1/√(vRow_i / mean(vRow)) and 1/√(vColumn_j) for the elementwise pass.
-    /// </summary>
-    private static void UpdateFactors(Factors f, Parameter p, SlotState state, ParameterGroup group, float decay, float mix, float eps1)
-    {
-        var grad = p.Grad!.Span;
-        var theta = p.Value.Span;
-        var r = state[VRow]!.Span;
-        var c = state[VColumn]!.Span;
-        bool subgradient = group.L1Mode == L1Mode.Subgradient && group.L1 != 0;
-        float l1 = (float)group.L1;
-        int rows = f.Rows, cols = f.Columns, batch = f.RowFactor.Length / Math.Max(rows, 1);
-        var colSum = f.ColumnSums;
-        for (int b = 0; b < batch; b++)
-        {
-            int o = b * rows * cols;
-            Array.Clear(colSum);
-            for (int i = 0; i < rows; i++)
-            {
-                double rowSum = 0;
-                for (int j = 0; j < cols; j++)
-                {
-                    int k = o + i * cols + j;
-                    float gk = grad[k];
-                    if (subgradient) gk = L1Subgradient.Gradient(gk, theta[k], l1);    // the g the loop sees (the sign of maximize squares away)
-                    double square = gk * gk + eps1;
-                    rowSum += square;
-                    colSum[j] += square;
-                }
-                r[b * rows + i] = decay * r[b * rows + i] + mix * (float)(rowSum / cols);
-            }
-            for (int j = 0; j < cols; j++) c[b * cols + j] = decay * c[b * cols + j] + mix * (float)(colSum[j] / rows);
-            double rTotal = 0;
-            for (int i = 0; i < rows; i++) rTotal += r[b * rows + i];
-            float rMean = (float)(rTotal / rows);
-            for (int i = 0; i < rows; i++) f.RowFactor[b * rows + i] = 1f / MathF.Sqrt(r[b * rows + i] / rMean);
-            for (int j = 0; j < cols; j++) f.ColumnFactor[b * cols + j] = 1f / MathF.Sqrt(c[b * cols + j]);
-        }
-    }
-
-    /// <summary>A factored parameter's per-row and per-column factors for the current step, and scratch for the column sums.</summary>
-    internal sealed record Factors(int Rows, int Columns, float[] RowFactor, float[] ColumnFactor, double[] ColumnSums);
 
     /// <summary>Sixteen floats on the stack, for a vector of factors that crosses a row.</summary>
     [InlineArray(16)]
@@ -239,11 +198,11 @@ public sealed class Adafactor : Optimizer
     /// Reduce: (unfactored) v = β̂·v + (1 − β̂)·(g·g + ε₁); yields θ and U. Update: s = α·(U / clip),
     /// m = β₁·m + (1 − β₁)·s when β₁ &gt; 0 (then s = m), θ = θ·(1 − α·λ) − s, with U recomputed from the state.
     /// </summary>
-    internal readonly struct Rule(Factors? factors, float decay, float mix, float epsilon1, double rho, bool scale, double epsilon2,
+    internal readonly struct Rule(AdafactorFactors? factors, float decay, float mix, float epsilon1, double rho, bool scale, double epsilon2,
         double clipThreshold, double weightDecay, float beta1, float oneMinusBeta1, bool momentum, int length,
         float alpha, float clip, float shrink) : IReducingRule<Rule>
     {
-        private readonly Factors? _factors = factors;
+        private readonly AdafactorFactors? _factors = factors;
         private readonly float _decay = decay, _mix = mix, _epsilon1 = epsilon1, _beta1 = beta1, _oneMinusBeta1 = oneMinusBeta1;
         private readonly double _rho = rho, _epsilon2 = epsilon2, _clipThreshold = clipThreshold, _weightDecay = weightDecay;
         private readonly bool _scale = scale, _momentum = momentum;
@@ -316,33 +275,43 @@ public sealed class Adafactor : Optimizer
 
         /// <summary>U = (g·rowFactor)·columnFactor for element k.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Factored(Factors f, float g, nuint k)
+        private static float Factored(AdafactorFactors f, float g, nuint k)
         {
-            int cols = f.Columns, index = (int)k, row = index / cols, j = index - row * cols;
-            return g * f.RowFactor[row] * f.ColumnFactor[row / f.Rows * cols + j];
+            int index = (int)k, row = f.RowOf(index), j = index - row * f.Columns;
+            return g * f.RowFactor[row] * f.ColumnFactor[f.ColumnStart[row] + j];
         }
 
         /// <summary>The vector form: one row factor and a contiguous run of column factors when the lanes stay in one row, else lane by lane.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TVec Factored<TVec>(Factors f, TVec g, nuint k) where TVec : struct, IFloatVector<TVec>
+        private static TVec Factored<TVec>(AdafactorFactors f, TVec g, nuint k) where TVec : struct, IFloatVector<TVec>
         {
-            int cols = f.Columns, index = (int)k, row = index / cols, j = index - row * cols;
-            ref float columns = ref MemoryMarshal.GetArrayDataReference(f.ColumnFactor);
+            int cols = f.Columns, index = (int)k, row = f.RowOf(index), j = index - row * cols;
             if (j + TVec.Count <= cols)
-                return g * TVec.Create(f.RowFactor[row]) * TVec.Load(ref columns, (nuint)(row / f.Rows * cols + j));
-            return g * LanesOf<TVec>(f, index, rows: true) * LanesOf<TVec>(f, index, rows: false);
+            {
+                ref float columns = ref MemoryMarshal.GetArrayDataReference(f.ColumnFactor);
+                return g * TVec.Create(Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(f.RowFactor), row)) * TVec.Load(ref columns, (nuint)(f.ColumnStart[row] + j));
+            }
+            return Crossing(f, g, row, j);
         }
 
-        private static TVec LanesOf<TVec>(Factors f, int index, bool rows) where TVec : struct, IFloatVector<TVec>
+        /// <summary>A vector whose lanes cross into the next row(s): the factors lane by lane, walking the rows.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static TVec Crossing<TVec>(AdafactorFactors f, TVec g, int row, int j) where TVec : struct, IFloatVector<TVec>
         {
-            Lanes lanes = default;
+            Lanes rowLanes = default, columnLanes = default;
             int cols = f.Columns;
             for (int l = 0; l < TVec.Count; l++)
             {
-                int e = index + l, row = e / cols;
-                lanes[l] = rows ? f.RowFactor[row] : f.ColumnFactor[row / f.Rows * cols + (e - row * cols)];
+                rowLanes[l] = f.RowFactor[row];
+                columnLanes[l] = f.ColumnFactor[f.ColumnStart[row] + j];
+                if (++j == cols)
+                {
+                    j = 0;
+                    row++;
+                    if (row == f.RowFactor.Length) break;
+                }
             }
-            return TVec.Load(ref lanes[0], 0);
+            return g * TVec.Load(ref rowLanes[0], 0) * TVec.Load(ref columnLanes[0], 0);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Regularize.Optimizers;
 /// <see cref="Complete"/> with Σa² and Σb², then the usual <see cref="IUpdateRule{TSelf}.Update(in TSelf, float, float, StateSlots)"/>.
 /// </summary>
 /// <remarks>
-/// The sums are taken in double over a fixed partition of the tensor, element i into accumulator i mod 8 in index
+/// The sums are taken in double over a fixed partition of the tensor, element i into accumulator i mod 32 in index
 /// order, and combined in a fixed order, so they have the same bits at every SIMD width and thread count. The
 /// reduce phase sees g after maximize and the coupled pieces, and θ before any decoupled shrink; it must not
 /// change θ. A rule without reductions stays one pass over memory; this one costs a second.

@@ -18,13 +18,15 @@ namespace Regularize.Optimizers;
 /// <remarks>
 /// A step first checks every gradient (one read-only pass), then plans every parameter, then runs one fused
 /// update pass per parameter (large parameters split across cores); a rule with per-tensor sums
-/// (<see cref="IReducingRule{TSelf}"/>) gets a reduce pass before its update pass. It allocates nothing once each
+/// (<see cref="IReducingRule{TSelf}"/>) gets a reduce pass before its update pass, and a plan that needs other
+/// whole-tensor statistics (Adafactor's row and column means of g²) a statistics pass before that, also split across
+/// cores in pieces fixed by the shape. It allocates nothing once each
 /// parameter's state exists. The check cannot be folded into the update pass: a bad gradient found in a later chunk would
 /// leave earlier chunks updated, and the step is never half-applied.
 /// </remarks>
 public abstract partial class Optimizer : IChunkWork
 {
-    /// <summary>Large parameters are split into chunks of this many elements (a multiple of 16) for the cores.</summary>
+    /// <summary>Large parameters are split into chunks of this many elements (a multiple of 32, as the reduce phase's accumulators need) for the cores.</summary>
     internal const int ChunkElements = 1 << 18;
 
     private readonly ParameterGroup[] _groups;
@@ -35,6 +37,9 @@ public abstract partial class Optimizer : IChunkWork
     private Parameter[] _slotParameter = [];
     private int[] _slotGroup = [];
     private PlannedUpdate?[] _plans = [];
+    private StatisticsPass?[] _statistics = [];
+    private (int Slot, int Item)[] _statisticsItems = [];
+    private int _statisticsCount;
     private int _slotCount;
     private (int Slot, int Start, int Count)[] _chunks = [];
     private bool[] _chunkOk = [];
@@ -220,6 +225,7 @@ public abstract partial class Optimizer : IChunkWork
 
         PlanAll();
         _step.CommitScalars();
+        if (_statisticsCount > 0) StatisticsPhase();
         if (_anyReduces) ReducePhase();
         _phase = Phase.Update;
         _runner.Run(this, _batchCount, _maxDegreeOfParallelism);
@@ -256,6 +262,13 @@ public abstract partial class Optimizer : IChunkWork
     }
 
     internal ref PlannedUpdate? PlanSlot(int index) => ref _plans[index];
+
+    /// <summary>Attaches <paramref name="pass"/> to plan <paramref name="index"/> for this step.</summary>
+    internal void SetStatistics(int index, StatisticsPass pass)
+    {
+        if (_statistics[index] is not null) throw new InvalidOperationException($"A statistics pass was attached twice to parameter '{_slotParameter[index].Name}' in one step.");
+        _statistics[index] = pass;
+    }
 
     /// <summary>A reference to element <paramref name="start"/> of <paramref name="t"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -296,10 +309,24 @@ public abstract partial class Optimizer : IChunkWork
         }
     }
 
+    /// <summary>
+    /// Runs the items of every attached <see cref="StatisticsPass"/> across cores, then completes each pass in
+    /// parameter order on this thread.
+    /// </summary>
+    private void StatisticsPhase()
+    {
+        _phase = Phase.Statistics;
+        _runner.Run(this, _statisticsCount, _maxDegreeOfParallelism);
+        for (int s = 0; s < _slotCount; s++) _statistics[s]?.Complete();
+    }
+
     private void PlanAll()
     {
         _anyReduces = false;
+        _statisticsCount = 0;
         if (_plans.Length < _slotCount) Array.Resize(ref _plans, _slotCount);
+        if (_statistics.Length < _slotCount) Array.Resize(ref _statistics, _slotCount);
+        Array.Clear(_statistics, 0, _slotCount);
         var step = _step;
         step.Allocated.Clear();
         step.Created.Clear();
@@ -319,6 +346,7 @@ public abstract partial class Optimizer : IChunkWork
                 if (!step.Ran) throw new InvalidOperationException($"{GetType().Name}.Plan did not call Run for parameter '{p.Name}'.");
                 _anyReduces |= _plans[s]!.Reduces;
             }
+            CollectStatisticsItems();
         }
         catch
         {
@@ -328,6 +356,20 @@ public abstract partial class Optimizer : IChunkWork
             step.PendingScalars.Clear();
             throw;
         }
+    }
+
+    private void CollectStatisticsItems()
+    {
+        int items = 0;
+        for (int s = 0; s < _slotCount; s++) items += _statistics[s]?.Items ?? 0;
+        if (_statisticsItems.Length < items) _statisticsItems = new (int, int)[items];
+        int k = 0;
+        for (int s = 0; s < _slotCount; s++)
+        {
+            if (_statistics[s] is not { } pass) continue;
+            for (int i = 0; i < pass.Items; i++) _statisticsItems[k++] = (s, i);
+        }
+        _statisticsCount = items;
     }
 
     private void CollectSlots()
@@ -389,6 +431,12 @@ public abstract partial class Optimizer : IChunkWork
 
     void IChunkWork.RunChunk(int batch)
     {
+        if (_phase == Phase.Statistics)
+        {
+            var (s, item) = _statisticsItems[batch];
+            _statistics[s]!.Run(item, ScalarOnly);
+            return;
+        }
         for (int index = _batchStart[batch]; index < _batchStart[batch + 1]; index++)
         {
             var (slot, start, count) = _chunks[index];
@@ -411,6 +459,7 @@ public abstract partial class Optimizer : IChunkWork
     private enum Phase
     {
         Check,
+        Statistics,
         Reduce,
         Update,
     }

@@ -98,6 +98,14 @@ public sealed class ParameterStep
     }
 
     /// <summary>
+    /// Attaches a statistics pass to the parameter for this step: its items run across cores after every plan has
+    /// succeeded and before the reduce phase, then it is completed on the stepping thread (Adafactor's row and column
+    /// means, which its rule reads through a reference it holds).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A pass was already attached for this parameter in this step.</exception>
+    internal void Gather(StatisticsPass pass) => _owner.SetStatistics(PlanIndex, pass);
+
+    /// <summary>
     /// Runs <paramref name="rule"/> over the parameter in this step, composed with the optimizer's decay placement,
     /// L1 term and maximize flag (one fused pass over memory, split across cores).
     /// </summary>

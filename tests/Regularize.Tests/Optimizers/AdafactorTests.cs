@@ -84,26 +84,67 @@ public class AdafactorTests
         }
     }
 
-    [Test]
+    [Test, Category("Kernels")]
     public void ResultsDoNotDependOnThreadsOrWidth()
     {
-        float[] Run(int threads, bool scalar, int[] shape)
+        // θ and every slot after two steps, against one thread in the scalar form: 1, 2, 3 and 7 threads at the widest
+        // width this run has (CI reruns the category with AVX-512, AVX2 and all intrinsics off). [1500, 701] has five
+        // blocks of rows in its statistics pass; [300, 7, 129] groups its small matrices into items; [20, 40001] is
+        // one block of wide rows; the vector is unfactored. The second group maximizes with an L1 subgradient.
+        (float[] Theta, float[][] Slots) Run(int threads, bool scalar, int[] shape, bool maximize)
         {
             var p = new Parameter(Tensor.RandomNormal(shape, 0f, 1f, seed: 6), "w");
-            var opt = new Adafactor([p], beta1: 0.9, weightDecay: 0.01) { MaxDegreeOfParallelism = threads, ScalarOnly = scalar };
+            var group = new ParameterGroup([p]);
+            if (maximize)
+            {
+                group.Maximize = true;
+                group.L1 = 0.01;
+                group.L1Mode = L1Mode.Subgradient;
+            }
+            var opt = new Adafactor([group], beta1: 0.9, weightDecay: 0.01) { MaxDegreeOfParallelism = threads, ScalarOnly = scalar };
             for (int s = 0; s < 2; s++)
             {
                 p.Grad = Tensor.RandomNormal(shape, 0f, 1f, seed: (ulong)(60 + s));
                 opt.Step();
             }
+            var state = opt.StateOf(p)!;
+            return (p.Value.ToArray(), state.Tensors.Select(t => t?.ToArray() ?? []).ToArray());
+        }
+        foreach (bool maximize in new[] { false, true })
+        {
+            foreach (var shape in new[] { new[] { 1500, 701 }, new[] { 300, 7, 129 }, new[] { 20, 40001 }, new[] { Optimizer.ChunkElements + 37 } })
+            {
+                var expected = Run(1, true, shape, maximize);
+                foreach (int threads in new[] { 1, 2, 3, 7 })
+                {
+                    var actual = Run(threads, false, shape, maximize);
+                    string what = $"[{string.Join(",", shape)}], {threads} threads, maximize {maximize}";
+                    Assert.That(actual.Theta, Is.EqualTo(expected.Theta), what);
+                    for (int k = 0; k < expected.Slots.Length; k++) Assert.That(actual.Slots[k], Is.EqualTo(expected.Slots[k]), $"{what}, slot {k}");
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void MaximizingWithAnL1SubgradientIsMinimizingTheNegatedGradient()
+    {
+        // The statistics pass must see the g the rule sees: −g + λ₁·sign(θ) when maximizing, not g + λ₁·sign(θ).
+        float[] Run(bool maximize)
+        {
+            var p = new Parameter(Tensor.RandomNormal([40, 30], 0f, 1f, seed: 11), "w");
+            var group = new ParameterGroup([p]) { Maximize = maximize, L1 = 0.5, L1Mode = L1Mode.Subgradient };
+            var opt = new Adafactor([group]);
+            for (int s = 0; s < 3; s++)
+            {
+                var g = Tensor.RandomNormal([40, 30], 0f, 1f, seed: (ulong)(70 + s)).ToArray();
+                if (!maximize) for (int i = 0; i < g.Length; i++) g[i] = -g[i];
+                p.Grad = Tensor.FromArray(g, 40, 30);
+                opt.Step();
+            }
             return p.Value.ToArray();
         }
-        foreach (var shape in new[] { new[] { 613, 431 }, new[] { Optimizer.ChunkElements + 37 }, new[] { 3, 7, 11 } })
-        {
-            var expected = Run(1, true, shape);
-            Assert.That(Run(2, false, shape), Is.EqualTo(expected), $"[{string.Join(",", shape)}], 2 threads");
-            Assert.That(Run(1, false, shape), Is.EqualTo(expected), $"[{string.Join(",", shape)}], vector");
-        }
+        Assert.That(Run(maximize: true), Is.EqualTo(Run(maximize: false)));
     }
 
     [Test]
@@ -182,9 +223,11 @@ public class AdafactorTests
         int total = n + offset, cols = 1;
         for (int d = 1; d * d <= total; d++) if (total % d == 0) cols = d;
         int rows = total == 0 ? 0 : total / cols;
+        var factors = new AdafactorFactors(1, Math.Max(rows, 1), cols);
         var rowFactor = Tensor.RandomNormal([Math.Max(rows, 1)], 0f, 1f, seed: (ulong)(7 * n)).ToArray().Select(x => MathF.Abs(x) + 0.5f).ToArray();
         var colFactor = Tensor.RandomNormal([cols], 0f, 1f, seed: (ulong)(7 * n + 1)).ToArray().Select(x => MathF.Abs(x) + 0.5f).ToArray();
-        var factors = new Adafactor.Factors(Math.Max(rows, 1), cols, rowFactor, colFactor, new double[cols]);
+        rowFactor.CopyTo(factors.RowFactor, 0);
+        colFactor.CopyTo(factors.ColumnFactor, 0);
         return new(factors, 0.3f, 0.7f, 1e-30f, 1e-2, true, 1e-3, 1, 0.1, 0.9f, 0.1f, true, n, 1f, 1f, 1f);
     }
 }

@@ -109,24 +109,26 @@ public class LarsTests
             ps => new Lars(ps, learningRate: 0.1, weightDecay: 1e-3, epsilon: 1e-9),
             () => [OptimizerFactory.Param("a", 70, seed: 8), new Parameter(Tensor.RandomNormal([5, 6], 0f, 1f, seed: 9), "b")]);
 
-    [Test]
+    [Test, Category("Kernels")]
     public void ResultsDoNotDependOnThreadsOrWidth()
     {
+        // Two tensors (one split into two chunks, one small) against one thread in the scalar form, for 1, 2, 3 and 7 threads.
         int n = Optimizer.ChunkElements + 37;
-        float[] Run(int threads, bool scalar)
+        (float[], float[]) Run(int threads, bool scalar)
         {
             var p = OptimizerFactory.Param("w", n, seed: 10);
-            var opt = new Lars([p], learningRate: 0.1, weightDecay: 1e-3) { MaxDegreeOfParallelism = threads, ScalarOnly = scalar };
+            var q = new Parameter(Tensor.RandomNormal([33, 17], 0f, 1f, seed: 12), "q");
+            var opt = new Lars([p, q], learningRate: 0.1, weightDecay: 1e-3) { MaxDegreeOfParallelism = threads, ScalarOnly = scalar };
             for (int s = 0; s < 2; s++)
             {
                 p.Grad = Tensor.RandomNormal([n], 0f, 1f, seed: (ulong)(20 + s));
+                q.Grad = Tensor.RandomNormal([33, 17], 0f, 1f, seed: (ulong)(30 + s));
                 opt.Step();
             }
-            return p.Value.ToArray();
+            return (p.Value.ToArray(), q.Value.ToArray());
         }
         var expected = Run(1, scalar: true);
-        Assert.That(Run(2, scalar: false), Is.EqualTo(expected));
-        Assert.That(Run(1, scalar: false), Is.EqualTo(expected));
+        foreach (int threads in new[] { 1, 2, 3, 7 }) Assert.That(Run(threads, scalar: false), Is.EqualTo(expected), $"{threads} threads");
     }
 
     [Test]

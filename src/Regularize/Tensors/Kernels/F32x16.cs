@@ -117,9 +117,16 @@ public readonly struct F32x16 : IFloatVector<F32x16>
     public static void AccumulateSquares(F32x16 x, ref double lanes, nuint offset)
     {
         var (lo, hi) = Vector512.Widen(x.Value);
-        var acc = Vector512.LoadUnsafe(ref lanes);
-        acc += lo * lo;
-        acc += hi * hi;
-        acc.StoreUnsafe(ref lanes);
+        (Vector512.LoadUnsafe(ref lanes, offset) + lo * lo).StoreUnsafe(ref lanes, offset);
+        (Vector512.LoadUnsafe(ref lanes, offset + 8) + hi * hi).StoreUnsafe(ref lanes, offset + 8);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddWidened(F32x16 x, ref double destination)
+    {
+        var (lo, hi) = Vector512.Widen(x.Value);
+        (Vector512.LoadUnsafe(ref destination) + lo).StoreUnsafe(ref destination);
+        (Vector512.LoadUnsafe(ref destination, 8) + hi).StoreUnsafe(ref destination, 8);
     }
 }

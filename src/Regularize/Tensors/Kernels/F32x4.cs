@@ -120,4 +120,13 @@ public readonly struct F32x4 : IFloatVector<F32x4>
         (Vector128.LoadUnsafe(ref lanes, offset) + lo * lo).StoreUnsafe(ref lanes, offset);
         (Vector128.LoadUnsafe(ref lanes, offset + 2) + hi * hi).StoreUnsafe(ref lanes, offset + 2);
     }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddWidened(F32x4 x, ref double destination)
+    {
+        var (lo, hi) = Vector128.Widen(x.Value);
+        (Vector128.LoadUnsafe(ref destination) + lo).StoreUnsafe(ref destination);
+        (Vector128.LoadUnsafe(ref destination, 2) + hi).StoreUnsafe(ref destination, 2);
+    }
 }

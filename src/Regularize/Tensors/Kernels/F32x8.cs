@@ -117,7 +117,16 @@ public readonly struct F32x8 : IFloatVector<F32x8>
     public static void AccumulateSquares(F32x8 x, ref double lanes, nuint offset)
     {
         var (lo, hi) = Vector256.Widen(x.Value);
-        (Vector256.LoadUnsafe(ref lanes) + lo * lo).StoreUnsafe(ref lanes);
-        (Vector256.LoadUnsafe(ref lanes, 4) + hi * hi).StoreUnsafe(ref lanes, 4);
+        (Vector256.LoadUnsafe(ref lanes, offset) + lo * lo).StoreUnsafe(ref lanes, offset);
+        (Vector256.LoadUnsafe(ref lanes, offset + 4) + hi * hi).StoreUnsafe(ref lanes, offset + 4);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddWidened(F32x8 x, ref double destination)
+    {
+        var (lo, hi) = Vector256.Widen(x.Value);
+        (Vector256.LoadUnsafe(ref destination) + lo).StoreUnsafe(ref destination);
+        (Vector256.LoadUnsafe(ref destination, 4) + hi).StoreUnsafe(ref destination, 4);
     }
 }

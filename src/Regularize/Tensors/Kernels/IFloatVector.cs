@@ -87,13 +87,18 @@ public interface IFloatVector<TSelf> where TSelf : struct, IFloatVector<TSelf>
     static abstract bool AllSet(TSelf mask);
 
     /// <summary>
-    /// Adds the square of each lane, in double, to eight double accumulators: lane j goes to accumulator
-    /// (<paramref name="offset"/> + j) mod 8, in lane order. Element i of an array walked from a multiple of 8
-    /// therefore always lands in accumulator i mod 8, in index order, whatever the width: the sums are identical
-    /// at every width and in the scalar form (products of floats are exact in double).
+    /// Adds the square of each lane, in double, to a run of accumulators: lane j goes to <c>lanes[offset + j]</c>.
+    /// A caller that walks an array from a multiple of 32 with 32 accumulators and passes offset = i mod 32 puts element
+    /// i in accumulator i mod 32, in index order, whatever the width: the sums are identical at every width and in the
+    /// scalar form (products of floats are exact in double).
     /// </summary>
     /// <param name="x">The lanes.</param>
-    /// <param name="lanes">The first of eight accumulators.</param>
-    /// <param name="offset">The position of lane 0 modulo 8 (0 or 4; 0 for widths of 8 and more).</param>
+    /// <param name="lanes">The accumulators.</param>
+    /// <param name="offset">The accumulator of lane 0.</param>
     static abstract void AccumulateSquares(TSelf x, ref double lanes, nuint offset);
+
+    /// <summary>Adds lane j, widened to double, to <c>destination[j]</c> for every lane (a run of <see cref="Count"/> doubles).</summary>
+    /// <param name="x">The lanes.</param>
+    /// <param name="destination">The first of <see cref="Count"/> doubles.</param>
+    static abstract void AddWidened(TSelf x, ref double destination);
 }
