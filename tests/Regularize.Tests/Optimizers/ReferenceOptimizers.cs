@@ -29,7 +29,7 @@ internal static class ReferenceOptimizers
         for (int i = 0; i < theta.Length; i++)
         {
             float g = c.Maximize ? -grad[i] : grad[i];                        // g = ∇f (or −∇f)
-            if (!decoupled && c.WeightDecay != 0) g = g + lambda * theta[i];   // g = g + λθ
+            if (!decoupled && c.WeightDecay != 0) g = MathF.FusedMultiplyAdd(lambda, theta[i], g); // g = g + λθ, one rounding
             if (c.L1 != 0 && c.L1Mode == L1Mode.Subgradient) g = g + l1 * Sign(theta[i]); // g = g + λ₁ sign(θ)
             float th = theta[i];
             if (decoupled && c.WeightDecay != 0) th = th * shrink;             // θ = θ(1 − lr·λ)
@@ -66,7 +66,7 @@ internal static class ReferenceOptimizers
         for (int i = 0; i < theta.Length; i++)
         {
             float g = c.Maximize ? -grad[i] : grad[i];                        // g = ∇f (or −∇f)
-            if (!decoupled && c.WeightDecay != 0) g = g + lambda * theta[i];   // g = g + λθ (Adam)
+            if (!decoupled && c.WeightDecay != 0) g = MathF.FusedMultiplyAdd(lambda, theta[i], g); // g = g + λθ, one rounding (Adam)
             if (c.L1 != 0 && c.L1Mode == L1Mode.Subgradient) g = g + l1 * Sign(theta[i]);
             float th = theta[i];
             if (decoupled && c.WeightDecay != 0) th = th * shrink;             // θ = θ(1 − lr·λ) (AdamW)
