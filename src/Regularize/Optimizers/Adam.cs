@@ -25,7 +25,8 @@ namespace Regularize.Optimizers;
 ///   θₜ = sign(θₜ)·max(|θₜ| − lr·λ₁, 0)  (only with L1Mode.Proximal)
 /// </code>
 /// Computed as PyTorch 1.13 does: the step size lr / (1 − β₁ᵗ) and √(1 − β₂ᵗ) in double once per step,
-/// then θ ← θ + (−stepSize)·(m / (√v / √(1 − β₂ᵗ) + ε)) in float, in one fused pass per parameter
+/// then m = fma(1 − β₁, g, m·β₁), v = fma((1 − β₂)·g, g, v·β₂) and θ ← θ + ((−stepSize)·m) / (√v / √(1 − β₂ᵗ) + ε)
+/// in float, in one fused pass per parameter, with the multiply-adds fused where torch's CPU kernels fuse them (its bits)
 /// (<see cref="Rule{TAms}"/>; the coupled L2 and L1 lines are the shared pieces of <see cref="DecayPlacement.Coupled"/>).
 /// ε must be &gt; 0 (with ε = 0 a weight whose gradients were all 0 would become 0/0 = NaN), and a gradient
 /// element above 2⁶³ in magnitude is handled as non-finite (<see cref="Optimizer.NonFiniteGradient"/>), because its
@@ -130,8 +131,9 @@ public sealed class Adam : Optimizer
     }
 
     /// <summary>
-    /// m = β₁·m + (1 − β₁)·g;  v = β₂·v + ((1 − β₂)·g)·g;  vMax = max(vMax, v) (AMSGrad);
-    /// θ = θ + (−lr / (1 − β₁ᵗ))·(m / (√v / √(1 − β₂ᵗ) + ε)).
+    /// m = fma(1 − β₁, g, m·β₁);  v = fma((1 − β₂)·g, g, v·β₂);  vMax = max(vMax, v) (AMSGrad);
+    /// θ = θ + ((−lr / (1 − β₁ᵗ))·m) / (√v / √(1 − β₂ᵗ) + ε): PyTorch 1.13's <c>add_(g, alpha)</c> and <c>addcmul_</c>
+    /// are fused multiply-adds on the CPU, its <c>addcdiv_</c> is not, so these are its bits.
     /// </summary>
     internal readonly struct Rule<TAms>(float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float bc2Sqrt, float epsilon, float negStepSize)
         : IUpdateRule<Rule<TAms>> where TAms : struct, ISwitch
@@ -144,8 +146,8 @@ public sealed class Adam : Optimizer
         {
             ref float m = ref s[M];
             ref float v = ref s[V];
-            m = m * r._beta1 + r._oneMinusBeta1 * g;
-            v = v * r._beta2 + (r._oneMinusBeta2 * g) * g;
+            m = MathF.FusedMultiplyAdd(r._oneMinusBeta1, g, m * r._beta1);
+            v = MathF.FusedMultiplyAdd(r._oneMinusBeta2 * g, g, v * r._beta2);
             float vs = v;
             if (TAms.Enabled)
             {
@@ -154,14 +156,14 @@ public sealed class Adam : Optimizer
                 vs = vMax;
             }
             float denom = MathF.Sqrt(vs) / r._bc2Sqrt + r._epsilon;
-            return theta + r._negStepSize * (m / denom);
+            return theta + r._negStepSize * m / denom;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static TVec Update<TVec>(in Rule<TAms> r, TVec theta, TVec g, StateSlots s) where TVec : struct, IFloatVector<TVec>
         {
-            var m = s.Load<TVec>(M) * TVec.Create(r._beta1) + TVec.Create(r._oneMinusBeta1) * g;
-            var v = s.Load<TVec>(V) * TVec.Create(r._beta2) + (TVec.Create(r._oneMinusBeta2) * g) * g;
+            var m = TVec.FusedMultiplyAdd(TVec.Create(r._oneMinusBeta1), g, s.Load<TVec>(M) * TVec.Create(r._beta1));
+            var v = TVec.FusedMultiplyAdd(TVec.Create(r._oneMinusBeta2) * g, g, s.Load<TVec>(V) * TVec.Create(r._beta2));
             s.Store(M, m);
             s.Store(V, v);
             if (TAms.Enabled)
@@ -170,7 +172,7 @@ public sealed class Adam : Optimizer
                 s.Store(VMax, v);
             }
             var denom = TVec.Sqrt(v) / TVec.Create(r._bc2Sqrt) + TVec.Create(r._epsilon);
-            return theta + TVec.Create(r._negStepSize) * (m / denom);
+            return theta + TVec.Create(r._negStepSize) * m / denom;
         }
     }
 }

@@ -25,8 +25,8 @@ namespace Regularize.Optimizers;
 /// Computed in PyTorch 1.13's order (<c>_single_tensor_rmsprop</c>), float32 throughout, 1 − α formed in double and
 /// rounded once: v = fma((1 − α)·g, g, v·α); ḡ = fma(1 − α, g, ḡ·α); ṽ = fma(−ḡ, ḡ, v); with momentum
 /// b = b·μ + g/d and θ = fma(−lr, b, θ); without, θ = θ + (−lr·g)/d. Where torch fuses a multiply-add (its
-/// <c>add(alpha=)</c> and <c>addcmul</c>), so does <see cref="Rule{TCentered, TMomentum}"/>; only the shared coupled-L2
-/// piece g + λθ rounds twice. There is no bias correction, so the first steps are large: v₁ = (1 − α)·g₁².
+/// <c>add(alpha=)</c> and <c>addcmul</c>), so does <see cref="Rule{TCentered, TMomentum}"/>, and so does the shared
+/// coupled-L2 piece, fma(λ, θ, g). There is no bias correction, so the first steps are large: v₁ = (1 − α)·g₁².
 /// <list type="table">
 /// <listheader><term>symbol</term><description>in code</description></listheader>
 /// <item><term>lr</term><description><c>learningRate</c> (default 1e-2)</description></item>

@@ -24,7 +24,9 @@ namespace Regularize.Optimizers;
 ///   θₜ = sign(θₜ)·max(|θₜ| − lr·λ₁, 0)   (only with L1Mode.Proximal)
 /// </code>
 /// The loop lines are <see cref="Rule{TBuffer, TNesterov}"/>; the coupled L2 and L1 lines are the shared pieces of
-/// <see cref="DecayPlacement.Coupled"/>.
+/// <see cref="DecayPlacement.Coupled"/>. Computed as PyTorch 1.13 does, in float32 with 1 − τ in double rounded once:
+/// g + λ·θ, μ·b + (1 − τ)·g, g + μ·b and θ − lr·g are each one fused multiply-add, rounded once (torch's
+/// <c>add(x, alpha)</c> on the CPU), so the results are torch's bits.
 /// <list type="table">
 /// <listheader><term>symbol</term><description>in code</description></listheader>
 /// <item><term>lr</term><description><c>learningRate</c>, <see cref="ParameterGroup.LearningRate"/></description></item>
@@ -142,8 +144,9 @@ public sealed class Sgd : Optimizer
     }
 
     /// <summary>
-    /// b = (μ or 0 when seeding)·b + ((1 − τ) or 1 when seeding)·g;  d = g + μ·b (Nesterov) or b;  θ = θ + (−lr)·d.
-    /// Without momentum (<typeparamref name="TBuffer"/> off): θ = θ + (−lr)·g.
+    /// b = fma((1 − τ) or 1 when seeding, g, b·(μ or 0 when seeding));  d = fma(μ, b, g) (Nesterov) or b;  θ = fma(−lr, d, θ).
+    /// Without momentum (<typeparamref name="TBuffer"/> off): θ = fma(−lr, g, θ). Each multiply-add is fused, rounded once,
+    /// as PyTorch 1.13's <c>add(x, alpha)</c> is on the CPU, so these are its bits.
     /// </summary>
     internal readonly struct Rule<TBuffer, TNesterov>(float negLearningRate, float bufferDecay, float gradScale, float momentum)
         : IUpdateRule<Rule<TBuffer, TNesterov>> where TBuffer : struct, ISwitch where TNesterov : struct, ISwitch
@@ -159,10 +162,10 @@ public sealed class Sgd : Optimizer
             if (TBuffer.Enabled)
             {
                 ref float b = ref s[Buffer];
-                b = b * r._bufferDecay + r._gradScale * d;
-                d = TNesterov.Enabled ? d + r._momentum * b : b;
+                b = MathF.FusedMultiplyAdd(r._gradScale, d, b * r._bufferDecay);
+                d = TNesterov.Enabled ? MathF.FusedMultiplyAdd(r._momentum, b, d) : b;
             }
-            return theta + r._negLearningRate * d;
+            return MathF.FusedMultiplyAdd(r._negLearningRate, d, theta);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -171,11 +174,11 @@ public sealed class Sgd : Optimizer
             var d = g;
             if (TBuffer.Enabled)
             {
-                var b = s.Load<TVec>(Buffer) * TVec.Create(r._bufferDecay) + TVec.Create(r._gradScale) * d;
+                var b = TVec.FusedMultiplyAdd(TVec.Create(r._gradScale), d, s.Load<TVec>(Buffer) * TVec.Create(r._bufferDecay));
                 s.Store(Buffer, b);
-                d = TNesterov.Enabled ? d + TVec.Create(r._momentum) * b : b;
+                d = TNesterov.Enabled ? TVec.FusedMultiplyAdd(TVec.Create(r._momentum), b, d) : b;
             }
-            return theta + TVec.Create(r._negLearningRate) * d;
+            return TVec.FusedMultiplyAdd(TVec.Create(r._negLearningRate), d, theta);
         }
     }
 }

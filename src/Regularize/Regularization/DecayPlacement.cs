@@ -7,7 +7,8 @@ namespace Regularize.Regularization;
 public enum DecayPlacement
 {
     /// <summary>
-    /// Coupled L2: g ← g + λ·θ before the rule, so the rule's moments see λθ (Sgd, Adam).
+    /// Coupled L2: g ← g + λ·θ before the rule, so the rule's moments see λθ (Sgd, Adam); one fused multiply-add,
+    /// fma(λ, θ, g), rounded once, as PyTorch forms it.
     /// </summary>
     Coupled,
 

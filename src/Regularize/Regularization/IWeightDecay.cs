@@ -10,7 +10,7 @@ namespace Regularize.Regularization;
 /// </summary>
 internal interface IWeightDecay
 {
-    /// <summary>g ← g + λ·θ for coupled L2; g otherwise.</summary>
+    /// <summary>g ← fma(λ, θ, g) = g + λ·θ rounded once for coupled L2; g otherwise.</summary>
     static abstract float Gradient(float g, float theta, float lambda);
 
     /// <summary>The vector form of <see cref="Gradient(float, float, float)"/>.</summary>

@@ -130,7 +130,7 @@ internal static class FamilyChecks
 
     /// <summary>
     /// Coupled decay is exactly the rule fed g + λθ: an optimizer with λ gives the same θ and the same state, bit for bit,
-    /// as one with λ = 0 whose gradient is g + λθ (rounded as the shared piece rounds it). So λθ goes through the state.
+    /// as one with λ = 0 whose gradient is g + λθ rounded once, fma(λ, θ, g), as the shared piece and torch form it. So λθ goes through the state.
     /// Also, the state differs from a run without decay, and from a decoupled shrink by 1 − lr·λ followed by the rule.
     /// </summary>
     public static void CoupledDecayEntersThroughTheGradient(Func<Parameter[], double, Optimizer> create, double lambda, double learningRate)
@@ -146,7 +146,7 @@ internal static class FamilyChecks
         Train(optB, b, 0, 6, (p, g) =>
         {
             var theta = p.Value.ToArray();
-            for (int i = 0; i < g.Length; i++) g[i] += l * theta[i];
+            for (int i = 0; i < g.Length; i++) g[i] = MathF.FusedMultiplyAdd(l, theta[i], g[i]);
             return g;
         });
         SameState(optA, a, optB, b);

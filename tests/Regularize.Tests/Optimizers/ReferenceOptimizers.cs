@@ -5,7 +5,9 @@ namespace Regularize.Tests.Optimizers;
 /// <summary>
 /// Scalar reference optimizers, one element at a time, written to mirror the update equations line by
 /// line (see docs/optimizers.md). Arithmetic is float32 with the per-step scalars computed in double and
-/// rounded once, in PyTorch 1.13's operation order, so the SIMD kernels must reproduce these bits exactly.
+/// rounded once, in PyTorch 1.13's operation order, with a fused multiply-add wherever its CPU kernels fuse one
+/// (<c>add(x, alpha)</c>, <c>addcmul</c>; not <c>addcdiv</c>), so these are torch's bits, and the SIMD kernels must
+/// reproduce them exactly.
 /// </summary>
 internal static class ReferenceOptimizers
 {
@@ -29,17 +31,17 @@ internal static class ReferenceOptimizers
         for (int i = 0; i < theta.Length; i++)
         {
             float g = c.Maximize ? -grad[i] : grad[i];                        // g = ∇f (or −∇f)
-            if (!decoupled && c.WeightDecay != 0) g = g + lambda * theta[i];   // g = g + λθ
+            if (!decoupled && c.WeightDecay != 0) g = MathF.FusedMultiplyAdd(lambda, theta[i], g); // g = g + λθ, one rounding
             if (c.L1 != 0 && c.L1Mode == L1Mode.Subgradient) g = g + l1 * Sign(theta[i]); // g = g + λ₁ sign(θ)
             float th = theta[i];
             if (decoupled && c.WeightDecay != 0) th = th * shrink;             // θ = θ(1 − lr·λ)
             if (c.Momentum != 0)
             {
-                float b = seed ? g : s.Buffer![i] * mu + oneMinusTau * g;    // b = g (t = 1) or μb + (1 − τ)g
+                float b = seed ? g : MathF.FusedMultiplyAdd(oneMinusTau, g, s.Buffer![i] * mu); // b = g (t = 1) or μb + (1 − τ)g
                 s.Buffer![i] = b;
-                g = c.Nesterov ? g + mu * b : b;                               // g = g + μb or g = b
+                g = c.Nesterov ? MathF.FusedMultiplyAdd(mu, b, g) : b;         // g = g + μb or g = b
             }
-            th = th + negLr * g;                                               // θ = θ − lr·g
+            th = MathF.FusedMultiplyAdd(negLr, g, th);                         // θ = θ − lr·g
             if (c.L1 != 0 && c.L1Mode == L1Mode.Proximal)
                 th = MathF.CopySign(MathF.Max(MathF.Abs(th) - threshold, 0f), th); // soft threshold
             theta[i] = th;
@@ -66,17 +68,17 @@ internal static class ReferenceOptimizers
         for (int i = 0; i < theta.Length; i++)
         {
             float g = c.Maximize ? -grad[i] : grad[i];                        // g = ∇f (or −∇f)
-            if (!decoupled && c.WeightDecay != 0) g = g + lambda * theta[i];   // g = g + λθ (Adam)
+            if (!decoupled && c.WeightDecay != 0) g = MathF.FusedMultiplyAdd(lambda, theta[i], g); // g = g + λθ, one rounding (Adam)
             if (c.L1 != 0 && c.L1Mode == L1Mode.Subgradient) g = g + l1 * Sign(theta[i]);
             float th = theta[i];
             if (decoupled && c.WeightDecay != 0) th = th * shrink;             // θ = θ(1 − lr·λ) (AdamW)
-            float m = s.M[i] * beta1 + oneMinusBeta1 * g;                      // m = β₁m + (1 − β₁)g
-            float v = s.V[i] * beta2 + (oneMinusBeta2 * g) * g;                // v = β₂v + (1 − β₂)g²
+            float m = MathF.FusedMultiplyAdd(oneMinusBeta1, g, s.M[i] * beta1); // m = β₁m + (1 − β₁)g
+            float v = MathF.FusedMultiplyAdd(oneMinusBeta2 * g, g, s.V[i] * beta2); // v = β₂v + (1 − β₂)g²
             s.M[i] = m;
             s.V[i] = v;
             if (c.AmsGrad) { s.VMax![i] = MathF.Max(s.VMax[i], v); v = s.VMax[i]; } // vMax = max(vMax, v)
             float denom = MathF.Sqrt(v) / bc2Sqrt + eps;                       // vHat + ε = √v/√(1 − β₂ᵗ) + ε
-            th = th + negStepSize * (m / denom);                               // θ = θ − lr/(1 − β₁ᵗ) · m/denom
+            th = th + negStepSize * m / denom;                                 // θ = θ − (lr/(1 − β₁ᵗ) · m)/denom
             if (c.L1 != 0 && c.L1Mode == L1Mode.Proximal)
                 th = MathF.CopySign(MathF.Max(MathF.Abs(th) - threshold, 0f), th);
             theta[i] = th;

@@ -72,7 +72,7 @@ internal static class TorchFamilyParity
 
     /// <summary>
     /// Coupled decay, stated as a test: the optimizer with λ equals, bit for bit, the optimizer with λ = 0 fed the
-    /// gradient g + λ·θ (so λθ goes through the rule's state), over several steps, parameters and state.
+    /// gradient g + λ·θ rounded once, fma(λ, θ, g) (so λθ goes through the rule's state), over several steps, parameters and state.
     /// </summary>
     public static void CoupledDecayIsL2InTheGradient(Func<IEnumerable<Parameter>, double, Optimizer> create, double lambda)
     {
@@ -87,7 +87,7 @@ internal static class TorchFamilyParity
             a.Grad = Tensor.FromArray((float[])g.Clone(), 37);
             var theta = b.Value.ToArray();
             float lam = (float)lambda;
-            b.Grad = Tensor.FromArray(g.Select((x, i) => x + lam * theta[i]).ToArray(), 37);
+            b.Grad = Tensor.FromArray(g.Select((x, i) => MathF.FusedMultiplyAdd(lam, theta[i], x)).ToArray(), 37);
             withDecay.Step();
             without.Step();
             Assert.That(a.Value.ToArray(), Is.EqualTo(b.Value.ToArray()), $"step {t + 1}: θ");
