@@ -87,8 +87,8 @@ public class CnnModelTests : SyntheticDataFixture
         var run = LabRun.Of([.. Tiny("compare", "--epochs", "1"), "--channels", "4,0"]);
         Assert.That(run.ExitCode, Is.Not.EqualTo(0));
         Assert.That(run.Error, Does.Contain("--channels"));
-        run = LabRun.Of("compare", "--data", DataPath, "--model", "resnet");
+        run = LabRun.Of("compare", "--data", DataPath, "--model", "vgg");
         Assert.That(run.ExitCode, Is.Not.EqualTo(0));
-        Assert.That(run.Error, Does.Contain("resnet"));
+        Assert.That(run.Error, Does.Contain("vgg"));
     }
 }

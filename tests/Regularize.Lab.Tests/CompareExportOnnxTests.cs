@@ -61,12 +61,13 @@ public class CompareExportOnnxTests : SyntheticDataFixture
         Assert.That(result.Output, Does.Contain($"wrote {Directory.GetFiles(run.Path).Length} files"), "the .onnx files are counted");
     }
 
-    [Test]
-    public void TheCnn_IsWritten_AndOnnxRuntimeGivesTheReportedTestLossAndAccuracy()
+    [TestCase("cnn")]
+    [TestCase("resnet", "--drop-path", "0.3")]
+    public void TheConvNets_AreWritten_AndOnnxRuntimeGivesTheReportedTestLossAndAccuracy(string model, params string[] extra)
     {
         using var run = new TempFolder();
-        var result = LabRun.Of("compare", "--data", DataPath, "--model", "cnn", "--channels", "4,8", "--dense", "16", "--batch-size", "32",
-            "--epochs", "1", "--variant", "adamw", "--threads", "1", "--output", run.Path, "--export-onnx");
+        var result = LabRun.Of(["compare", "--data", DataPath, "--model", model, "--channels", "4,8", "--dense", "16", "--batch-size", "32",
+            "--epochs", "1", "--variant", "adamw", "--threads", "1", "--output", run.Path, "--export-onnx", .. extra]);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
 
         var (_, test) = LabData.Load(DataPath);
@@ -92,8 +93,8 @@ public class CompareExportOnnxTests : SyntheticDataFixture
             loss += max + Math.Log(row.Sum(z => Math.Exp(z - max))) - row[labels[i]];
             if (Array.IndexOf(row, row.Max()) == labels[i]) correct++;
         }
-        Assert.That(loss / n, Is.EqualTo(double.Parse(final[5], CultureInfo.InvariantCulture)).Within(1e-3).Percent, "cnn: test loss from the ONNX file vs compare.csv");
-        Assert.That((double)correct / n, Is.EqualTo(double.Parse(final[6], CultureInfo.InvariantCulture)).Within(1e-12), "cnn: test accuracy from the ONNX file vs compare.csv");
+        Assert.That(loss / n, Is.EqualTo(double.Parse(final[5], CultureInfo.InvariantCulture)).Within(1e-3).Percent, $"{model}: test loss from the ONNX file vs compare.csv");
+        Assert.That((double)correct / n, Is.EqualTo(double.Parse(final[6], CultureInfo.InvariantCulture)).Within(1e-12), $"{model}: test accuracy from the ONNX file vs compare.csv");
     }
 
     [Test]

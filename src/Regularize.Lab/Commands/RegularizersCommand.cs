@@ -14,7 +14,9 @@ namespace Regularize.Lab.Commands;
 /// <c>regularize regularizers</c>: what regularization buys. Trains the same MLP with AdamW on a deliberately small
 /// training set (so that it overfits) with no regularizer, weight decay at several λ, L1, dropout, label smoothing,
 /// mixup, EMA, SWA and early stopping, all with the same seed and data order, and writes a table, per-epoch CSV and
-/// JSON, plots of train loss, test loss, test accuracy, the gap and the weight norm, and the gap against λ.
+/// JSON, plots of train loss, test loss, test accuracy, the gap and the weight norm, and the gap against λ. With
+/// <c>--model resnet</c> it trains the lab's ResNet instead and adds a stochastic depth arm (<c>--drop-path</c>, default
+/// <see cref="Regularizer.DefaultDropPath"/>); the other arms' ResNet has no stochastic depth.
 /// </summary>
 internal static class RegularizersCommand
 {
@@ -24,10 +26,17 @@ internal static class RegularizersCommand
 
     public static IReadOnlyList<string> Kinds { get; } = ["none", "wd", "l1", "dropout", "label-smoothing", "mixup", "ema", "swa", "early-stopping"];
 
+    /// <summary>The arms with <c>--model resnet</c>: <see cref="Kinds"/> and stochastic depth.</summary>
+    public static IReadOnlyList<string> ResNetKinds { get; } = [.. Kinds, "stochastic-depth"];
+
+    /// <summary>The arms offered for <paramref name="model"/>: stochastic depth needs the ResNet's residual blocks.</summary>
+    public static IReadOnlyList<string> KindsFor(string model) => model == "resnet" ? ResNetKinds : Kinds;
+
     public static Command Build(LabConsole console)
     {
         var command = new Command("regularizers",
-            "Train one MLP on a small training set with each regularizer (none, weight decay at several λ, L1, dropout, label smoothing, mixup, EMA, SWA, early stopping) and compare overfitting.");
+            "Train one MLP on a small training set with each regularizer (none, weight decay at several λ, L1, dropout, label smoothing, mixup, EMA, SWA, early stopping) and compare overfitting. " +
+            $"With --model resnet, the ResNet, plus stochastic depth (--drop-path, default {Regularizer.DefaultDropPath.ToString(CultureInfo.InvariantCulture)}; not offered for the other models).");
         var common = new TrainingOptions(command, DefaultEpochs, Path.Combine("lab-output", "regularizers"));
         var trainSize = new Option<int>("--train-size") { Description = "Training images: the first N of the training file.", DefaultValueFactory = _ => DefaultTrainSize };
         var validationSize = new Option<int>("--validation-size")
@@ -45,13 +54,15 @@ internal static class RegularizersCommand
         var lr = new Option<double>("--lr") { Description = "Peak learning rate of AdamW (warm-up + cosine).", DefaultValueFactory = _ => 1e-3 };
         var only = new Option<string[]?>("--only")
         {
-            Description = Lists.WithDefault($"Arms to run, comma-separated from {string.Join(", ", Kinds)}.", Kinds),
+            Description = Lists.WithDefault($"Arms to run, comma-separated from {string.Join(", ", Kinds)}, and stochastic-depth with --model resnet.", Kinds),
             CustomParser = Lists.Words,
         };
         foreach (var o in new Option[] { trainSize, validationSize, lambdas, l1, lr, only }) command.Add(o);
         command.SetAction((parse, cancellationToken) =>
         {
             var config = common.Read(parse);
+            double dropPath = common.ReadDropPath(parse) ?? Regularizer.DefaultDropPath;
+            if (config.Model == "resnet") config = config with { DropPath = dropPath };
             int threads = common.ReadThreads(parse);
             int n = parse.GetValue(trainSize), v = parse.GetValue(validationSize);
             if (n < 2) throw LabException.Usage($"--train-size must be at least 2, was {n}.");
@@ -62,33 +73,41 @@ internal static class RegularizersCommand
             double l1Value = parse.GetValue(l1), lrValue = parse.GetValue(lr);
             if (!(l1Value > 0) || !double.IsFinite(l1Value)) throw LabException.Usage($"--l1 must be positive and finite, was {l1Value}.");
             if (!(lrValue > 0) || !double.IsFinite(lrValue)) throw LabException.Usage($"--lr must be positive and finite, was {lrValue}.");
-            var kinds = Lists.Or(parse.GetValue(only), Kinds);
-            var unknown = kinds.FirstOrDefault(k => !Kinds.Contains(k));
-            if (unknown is not null) throw LabException.Usage($"--only: unknown arm '{unknown}'; choose from {string.Join(", ", Kinds)}.");
+            var offered = KindsFor(config.Model);
+            var kinds = Lists.Or(parse.GetValue(only), offered);
+            var unknown = kinds.FirstOrDefault(k => !offered.Contains(k));
+            if (unknown == "stochastic-depth") throw LabException.Usage($"--only: the stochastic-depth arm needs --model resnet, not {config.Model}.");
+            if (unknown is not null) throw LabException.Usage($"--only: unknown arm '{unknown}'; choose from {string.Join(", ", offered)}.");
             string output = common.ReadOut(parse);
-            Run(console, config, n, v, Arms(kinds, [.. grid.Order()], l1Value, config.Epochs), lrValue, threads, output, cancellationToken);
+            Run(console, config, n, v, Arms(kinds, [.. grid.Order()], l1Value, config.Epochs, config.Model, dropPath), lrValue, threads, output, cancellationToken);
             return Task.FromResult(0);
         });
         return command;
     }
 
-    internal static List<Regularizer> Arms(IReadOnlyCollection<string> kinds, double[] lambdas, double l1, int epochs)
+    internal static List<Regularizer> Arms(IReadOnlyCollection<string> kinds, double[] lambdas, double l1, int epochs,
+        string model = "mlp", double dropPath = Regularizer.DefaultDropPath)
     {
         var arms = new List<Regularizer>();
         int swaStart = Math.Min(epochs, Math.Max(1, (int)Math.Round(Regularizer.SwaStartFraction * epochs) + 1));
-        foreach (string kind in Kinds.Where(kinds.Contains))
+        foreach (string kind in KindsFor(model).Where(kinds.Contains))
         {
             switch (kind)
             {
                 case "none": arms.Add(new("none", kind, 0, "AdamW, λ = 0")); break;
                 case "wd": arms.AddRange(lambdas.Select(l => new Regularizer($"wd-{G(l)}", kind, l, $"AdamW, λ = {G(l)} on the weight matrices"))); break;
                 case "l1": arms.Add(new("l1", kind, l1, $"Adam, proximal L1 λ₁ = {G(l1)} on the weight matrices")); break;
-                case "dropout": arms.Add(new("dropout", kind, 0, $"dropout p = {G(Regularizer.DropoutP)} after each hidden ReLU")); break;
+                case "dropout":
+                    arms.Add(new("dropout", kind, 0, $"dropout p = {G(Regularizer.DropoutP)} {(model == "resnet" ? "before the linear layer" : "after each hidden ReLU")}"));
+                    break;
                 case "label-smoothing": arms.Add(new("label-smoothing", kind, 0, $"cross-entropy with ε = {G(Regularizer.LabelSmoothing)}")); break;
                 case "mixup": arms.Add(new("mixup", kind, 0, $"mixup α = {G(Regularizer.MixupAlpha)}")); break;
                 case "ema": arms.Add(new("ema", kind, 0, $"EMA of the weights, β = {G(Regularizer.EmaDecay)} with warm-up")); break;
                 case "swa": arms.Add(new("swa", kind, 0, $"SWA from epoch {swaStart}, SWALR to {G(Regularizer.SwaLearningRateFactor)}·lr over {Regularizer.SwaAnnealEpochs} epochs")); break;
                 case "early-stopping": arms.Add(new("early-stopping", kind, 0, $"patience {Regularizer.EarlyStoppingPatience} on the validation loss, best weights restored")); break;
+                case "stochastic-depth":
+                    arms.Add(new("stochastic-depth", kind, 0, $"stochastic depth (DropPath), rate linear in depth from 0 to {G(dropPath)}", dropPath));
+                    break;
             }
         }
         return arms;
@@ -113,7 +132,7 @@ internal static class RegularizersCommand
         var train = Slice(all, 0, trainSize);
         var validation = Slice(all, trainSize, validationSize);
         console.Line($"Fashion-MNIST from {config.DataFolder}: {trainSize} training / {validationSize} validation / {test.Count} test images; " +
-            $"MLP {train.SampleShape.Length}-{string.Join("-", config.Hidden)}-10, AdamW lr {G(lr)} (warm-up + cosine), {Lists.Count(config.Epochs, "epoch")}, " +
+            $"{(config.Model == "resnet" ? (config with { DropPath = 0 }).Describe(train.SampleShape.Length) : $"MLP {train.SampleShape.Length}-{string.Join("-", config.Hidden)}-10")}, AdamW lr {G(lr)} (warm-up + cosine), {Lists.Count(config.Epochs, "epoch")}, " +
             $"batch {config.BatchSize}, seed {config.Seed}, {threads} thread{(threads == 1 ? "" : "s")}");
         int batches = (trainSize + config.BatchSize - 1) / config.BatchSize;
         var runs = arms.Select(a => (a.Name, (double)batches * config.Epochs)).ToArray();

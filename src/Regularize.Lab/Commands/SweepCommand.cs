@@ -100,8 +100,8 @@ internal static class SweepCommand
     {
         var (train, test) = LabData.Load(config.DataFolder);
         var grid = new SweepGrid(variant.Name, VariantOptions.Name(scaling), lrs, wds, config.Epochs, config.BatchSize,
-            config.Model == "cnn" ? [.. config.ConvChannels, config.Dense] : config.Hidden,
-            config.Seed, train.Count, test.Count, Fingerprint(train, test), config.Model, config.Augment);
+            config.Widths, config.Seed, train.Count, test.Count, Fingerprint(train, test), config.Model, config.Augment,
+            config.Model == "resnet" ? config.DropPath : null);
         var indices = Enumerable.Range(0, grid.TrialCount).Where(t => t % shardCount == shardIndex).ToArray();
         string progressFile = Path.Combine(output, shardCount == 1 ? "sweep-progress.json" : $"sweep-progress-{shardIndex}-of-{shardCount}.json");
         var finished = new SortedDictionary<int, SweepTrial>();

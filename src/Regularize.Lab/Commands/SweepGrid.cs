@@ -6,7 +6,8 @@ namespace Regularize.Lab.Commands;
 
 /// <summary>What defines a grid: two result files can be merged only when these agree.</summary>
 internal sealed record SweepGrid(string Optimizer, string DecayScaling, double[] LearningRates, double[] WeightDecays,
-    int Epochs, int BatchSize, int[] Hidden, ulong Seed, int TrainExamples, int TestExamples, string DataFingerprint, string Model = "mlp", bool Augment = false)
+    int Epochs, int BatchSize, int[] Hidden, ulong Seed, int TrainExamples, int TestExamples, string DataFingerprint, string Model = "mlp", bool Augment = false,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? DropPath = null)
 {
     /// <summary>The most trials a grid may have: far more than any sweep runs, small enough that counting and listing
     /// the trials cannot overflow or exhaust memory.</summary>
@@ -17,13 +18,13 @@ internal sealed record SweepGrid(string Optimizer, string DecayScaling, double[]
 
     public string Describe() =>
         $"{Optimizer} ({DecayScaling} decay scaling), lr {Lists.Format(LearningRates)} × λ {Lists.Format(WeightDecays)}, " +
-        $"{Lists.Count(Epochs, "epoch")}, batch {BatchSize}, {(Model == "cnn" ? "CNN" : "MLP")} {string.Join("-", Hidden)}, seed {Seed}{(Augment ? ", augmented" : "")}, data {TrainExamples}/{TestExamples} ({DataFingerprint})";
+        $"{Lists.Count(Epochs, "epoch")}, batch {BatchSize}, {Model switch { "cnn" => "CNN", "resnet" => "ResNet", _ => "MLP" }} {string.Join("-", Hidden)}{(DropPath is { } p ? $" drop-path {p.ToString("R", CultureInfo.InvariantCulture)}" : "")}, seed {Seed}{(Augment ? ", augmented" : "")}, data {TrainExamples}/{TestExamples} ({DataFingerprint})";
 
     public bool SameAs(SweepGrid other) =>
         Optimizer == other.Optimizer && DecayScaling == other.DecayScaling && LearningRates.SequenceEqual(other.LearningRates)
         && WeightDecays.SequenceEqual(other.WeightDecays) && Epochs == other.Epochs && BatchSize == other.BatchSize
         && Hidden.SequenceEqual(other.Hidden) && Seed == other.Seed && TrainExamples == other.TrainExamples
-        && TestExamples == other.TestExamples && DataFingerprint == other.DataFingerprint && (Model ?? "mlp") == (other.Model ?? "mlp") && Augment == other.Augment;
+        && TestExamples == other.TestExamples && DataFingerprint == other.DataFingerprint && (Model ?? "mlp") == (other.Model ?? "mlp") && Augment == other.Augment && (DropPath ?? 0) == (other.DropPath ?? 0);
 
     /// <summary>The learning rates and weight decays as the options accept them; null when they are, else the problem.</summary>
     public static string? Problem(double[]? learningRates, double[]? weightDecays, string lrName, string wdName)

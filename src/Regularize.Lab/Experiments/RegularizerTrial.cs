@@ -11,6 +11,17 @@ namespace Regularize.Lab.Experiments;
 internal static class RegularizerTrial
 {
     /// <summary>
+    /// The arm's model for <paramref name="config"/>: the ResNet (<see cref="Trial.ResNet"/>) with <c>--model resnet</c>,
+    /// else the MLP (see the other overload). The ResNet has stochastic depth only in the stochastic-depth arm and a
+    /// dropout layer before its linear layer only in the dropout arm; neither shifts the seeds of the weights, so every
+    /// arm starts from the same weights.
+    /// </summary>
+    public static Sequential Model(Regularizer r, TrainingConfig config, int inputs, int classes) => config.Model == "resnet"
+        ? Trial.ResNet(inputs, config.ConvChannels, classes, config.Seed, r.Kind == "stochastic-depth" ? r.DropPath : 0,
+            r.Kind == "dropout" ? Regularizer.DropoutP : 0)
+        : Model(r, inputs, config.Hidden, classes, config.Seed);
+
+    /// <summary>
     /// The lab's MLP (<see cref="Trial.Mlp"/>: the same initial weights for every arm), with a dropout layer after each
     /// hidden ReLU for the dropout arm (dropout has no weights, so the linear layers start the same).
     /// </summary>
@@ -36,7 +47,7 @@ internal static class RegularizerTrial
     {
         using var limit = Parallelism.Limit(Math.Max(1, threads));
         var clock = Stopwatch.StartNew();
-        var model = Model(r, train.SampleShape.Length, config.Hidden, train.ClassCount, config.Seed);
+        var model = Model(r, config, train.SampleShape.Length, train.ClassCount);
         var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
         long totalSteps = (long)loader.BatchesPerEpoch * config.Epochs;
         var variant = Variant.Find(r.Kind == "l1" ? "adam-l1" : "adamw");

@@ -58,10 +58,65 @@ internal static class Trial
         return model;
     }
 
+    /// <summary>
+    /// A small ResNet (He et al. 2016) for square grey images of <paramref name="inputs"/> pixels. With widths
+    /// c₀, c₁, … from <paramref name="channels"/>: a stem Conv2d(1, c₀, 3×3, padding 1) → BatchNorm2d → ReLU, then per
+    /// width c_b a basic block Residual(body, shortcut) → ReLU whose body is Conv2d(3×3, stride s) → BatchNorm2d → ReLU →
+    /// Conv2d(3×3) → BatchNorm2d → DropPath(p_b), with s = 1 for the first block and 2 after it, and a projection
+    /// shortcut Conv2d(1×1, stride s) → BatchNorm2d when the block changes the shape (else the identity); then
+    /// AdaptiveAvgPool2d(1) → Flatten → [Dropout(<paramref name="dropout"/>) when positive] → Linear(c_last, classes).
+    /// The convolutions have no bias (batch norm follows each). Block b of B drops its branch with probability
+    /// p_b = <paramref name="dropPath"/>·b/(B − 1) (<see cref="DropPathRates"/>). Layer k (convolutions, DropPath layers
+    /// and the linear layer, counted in order) is seeded from seed·1000 + k as in <see cref="Cnn"/>; every block has its
+    /// DropPath layer even when p_b = 0, so every rate starts from the same weights. The dropout is seeded from
+    /// seed·1000 + 500 and does not shift the others.
+    /// </summary>
+    public static Sequential ResNet(int inputs, IReadOnlyList<int> channels, int classes, ulong seed, double dropPath, double dropout = 0)
+    {
+        int side = (int)Math.Round(Math.Sqrt(inputs));
+        if (side * side != inputs) throw new Cli.LabException($"--model resnet needs square grey images, but an example has {inputs} values.");
+        ulong k = 0;
+        ulong Next() => unchecked(seed * 1000 + k++);
+        double[] rates = DropPathRates(dropPath, channels.Count);
+        int width = channels[0];
+        var model = new Sequential(new Unflatten(1, side, side),
+            new Conv2d(1, width, 3, padding: 1, bias: false, seed: Next()), new BatchNorm2d(width), new ReLU());
+        for (int b = 0; b < channels.Count; b++)
+        {
+            int c = channels[b], stride = b == 0 ? 1 : 2;
+            var body = new Sequential(
+                new Conv2d(width, c, 3, stride: stride, padding: 1, bias: false, seed: Next()), new BatchNorm2d(c), new ReLU(),
+                new Conv2d(c, c, 3, padding: 1, bias: false, seed: Next()), new BatchNorm2d(c),
+                new DropPath(rates[b], seed: Next()));
+            Module? shortcut = stride == 1 && width == c
+                ? null
+                : new Sequential(new Conv2d(width, c, 1, stride: stride, bias: false, seed: Next()), new BatchNorm2d(c));
+            model.Append(new Residual(body, shortcut));
+            model.Append(new ReLU());
+            width = c;
+        }
+        model.Append(new AdaptiveAvgPool2d(1));
+        model.Append(new Flatten());
+        if (dropout > 0) model.Append(new Dropout(dropout, seed: unchecked(seed * 1000 + 500)));
+        model.Append(new Linear(width, classes, seed: Next()));
+        return model;
+    }
+
+    /// <summary>
+    /// The stochastic depth rate of each of <paramref name="blocks"/> blocks for a maximum rate <paramref name="dropPath"/>:
+    /// linear in depth from 0 for the first block to <paramref name="dropPath"/> for the last (timm's
+    /// <c>linspace(0, drop_path_rate, depth)</c>; Huang et al.'s linear decay rule counted from the first block). One block gets 0.
+    /// </summary>
+    public static double[] DropPathRates(double dropPath, int blocks) =>
+        [.. Enumerable.Range(0, blocks).Select(b => blocks == 1 ? 0 : dropPath * b / (blocks - 1))];
+
     /// <summary>The model <paramref name="config"/> asks for (<c>--model</c>), for examples of <paramref name="inputs"/> values.</summary>
-    public static Sequential Build(TrainingConfig config, int inputs, int classes) => config.Model == "cnn"
-        ? Cnn(inputs, config.ConvChannels, config.Dense, classes, config.Seed)
-        : Mlp(inputs, config.Hidden, classes, config.Seed);
+    public static Sequential Build(TrainingConfig config, int inputs, int classes) => config.Model switch
+    {
+        "cnn" => Cnn(inputs, config.ConvChannels, config.Dense, classes, config.Seed),
+        "resnet" => ResNet(inputs, config.ConvChannels, classes, config.Seed, config.DropPath),
+        _ => Mlp(inputs, config.Hidden, classes, config.Seed),
+    };
 
     /// <summary>
     /// Trains the model (<see cref="Build"/>) with <paramref name="spec"/> on <paramref name="train"/> and evaluates on <paramref name="test"/> after

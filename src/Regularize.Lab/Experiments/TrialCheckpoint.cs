@@ -122,6 +122,7 @@ internal sealed class TrialCheckpoint
         Check("--model", saved.Settings.Model ?? "mlp", now.Settings.Model ?? "mlp");
         Check("--augment", saved.Settings.Augment, now.Settings.Augment);
         Check("--hidden", string.Join(",", saved.Settings.Hidden ?? []), string.Join(",", now.Settings.Hidden ?? []));
+        Check("--drop-path", saved.Settings.DropPath ?? 0, now.Settings.DropPath ?? 0);
         Check("--seed", saved.Settings.Seed, now.Settings.Seed);
         Check("--lr", saved.LearningRate, now.LearningRate);
         Check("--weight-decay", saved.WeightDecay, now.WeightDecay);

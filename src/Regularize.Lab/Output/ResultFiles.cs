@@ -21,7 +21,8 @@ internal static class ResultFiles
     };
 
     public static RunSettings Settings(TrainingConfig config, int trainCount, int testCount) =>
-        new(Path.GetFullPath(config.DataFolder), trainCount, testCount, config.Epochs, config.BatchSize, config.Model == "cnn" ? [.. config.ConvChannels, config.Dense] : config.Hidden, config.Seed, config.Model, config.Augment);
+        new(Path.GetFullPath(config.DataFolder), trainCount, testCount, config.Epochs, config.BatchSize, config.Widths, config.Seed, config.Model, config.Augment,
+            config.Model == "resnet" ? config.DropPath : null);
 
     public static EpochRow Row(EpochMetrics m) => new(m.Epoch, m.Steps, m.TrainLoss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy,
         m.WeightNorm, m.DecayedWeightNorm, m.LearningRate, m.WeightDecay, m.Diverged, Math.Round(m.Elapsed.TotalSeconds, 3));
