@@ -69,6 +69,12 @@ public class RegularizersCommandTests : SyntheticDataFixture
         Assert.That(tooMany.Error, Does.Contain("need 300 training images; the data has 240"));
         var unknown = LabRun.Of("regularizers", "--data", DataPath, "--only", "sam", "--output", temp.Path);
         Assert.That(unknown.Error, Does.Contain("unknown arm 'sam'"));
+        var cnn = LabRun.Of("regularizers", "--data", DataPath, "--model", "cnn", "--output", temp.Path);
+        Assert.That(cnn.ExitCode, Is.EqualTo(Regularize.Lab.Cli.LabApp.UsageError));
+        Assert.That(cnn.Error, Does.Contain("--model: regularizers trains the MLP (mlp) or the ResNet (resnet), not cnn."));
+        var augment = LabRun.Of("regularizers", "--data", DataPath, "--augment", "--output", temp.Path);
+        Assert.That(augment.ExitCode, Is.EqualTo(Regularize.Lab.Cli.LabApp.UsageError));
+        Assert.That(augment.Error, Does.Contain("--augment"));
         Assert.That(RegularizersCommand.Arms(["wd", "none"], [0.1, 1], 0.05, 10).Select(a => a.Name), Is.EqualTo(new[] { "none", "wd-0.1", "wd-1" }));
     }
 }

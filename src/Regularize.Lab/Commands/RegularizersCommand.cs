@@ -61,6 +61,9 @@ internal static class RegularizersCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var config = common.Read(parse);
+            // The arms compare regularizers on the MLP or the ResNet; say so rather than train another model silently.
+            if (config.Model == "cnn") throw LabException.Usage("--model: regularizers trains the MLP (mlp) or the ResNet (resnet), not cnn.");
+            if (config.Augment) throw LabException.Usage("--augment: regularizers compares regularizers without augmentation; leave it out.");
             double dropPath = common.ReadDropPath(parse) ?? Regularizer.DefaultDropPath;
             if (config.Model == "resnet") config = config with { DropPath = dropPath };
             int threads = common.ReadThreads(parse);
