@@ -28,7 +28,7 @@ internal static class BatchNormKernel
                 double count = (double)n * s;
                 float mu = (float)(sum / count);
                 double squares = 0;
-                for (int i = 0; i < n; i++) squares += SquaredDeviations(x.AsSpan(xOff + (i * c + ch) * s, s), mu);
+                for (int i = 0; i < n; i++) squares += NormalizationSpans.SquaredDeviations(x.AsSpan(xOff + (i * c + ch) * s, s), mu);
                 float variance = (float)(squares / count);
                 float r = (float)(1.0 / Math.Sqrt(variance + (double)eps));
                 stats[statsOff + ch] = mu;
@@ -66,40 +66,8 @@ internal static class BatchNormKernel
         for (int i = 0; i < n; i++)
         {
             int o = (i * c + ch) * s;
-            ScaleShift(x.AsSpan(xOff + o, s), a, b, y.AsSpan(yOff + o, s));
+            NormalizationSpans.ScaleShift(x.AsSpan(xOff + o, s), a, b, y.AsSpan(yOff + o, s));
         }
-    }
-
-    /// <summary>dst = x·a + b elementwise (a fused multiply-add where the hardware has one).</summary>
-    private static void ScaleShift(ReadOnlySpan<float> x, float a, float b, Span<float> dst)
-    {
-        var va = new Vector<float>(a);
-        var vb = new Vector<float>(b);
-        int i = 0;
-        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
-        {
-            Vector.FusedMultiplyAdd(new Vector<float>(x.Slice(i)), va, vb).CopyTo(dst.Slice(i));
-        }
-        for (; i < x.Length; i++) dst[i] = MathF.FusedMultiplyAdd(x[i], a, b);
-    }
-
-    private static double SquaredDeviations(ReadOnlySpan<float> x, float mu)
-    {
-        var vm = new Vector<float>(mu);
-        var acc = Vector<float>.Zero;
-        int i = 0;
-        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
-        {
-            var d = new Vector<float>(x.Slice(i)) - vm;
-            acc += d * d;
-        }
-        float sum = Vector.Sum(acc);
-        for (; i < x.Length; i++)
-        {
-            float d = x[i] - mu;
-            sum += d * d;
-        }
-        return sum;
     }
 
     /// <summary>
@@ -142,7 +110,7 @@ internal static class BatchNormKernel
                         // dx = k1·g − k2·x + (k2·μ − k1·Σg/M), k2 = γ·r²·Σ(g·x̂)/M
                         float k2 = (float)(gm * (double)r * r * sumGxHat / m);
                         float c0 = (float)(k2 * (double)mu - k1 * sumG / m);
-                        ScaleShift(x.AsSpan(xOff + o, s), -k2, c0, d);
+                        NormalizationSpans.ScaleShift(x.AsSpan(xOff + o, s), -k2, c0, d);
                         TensorPrimitives.MultiplyAdd(g.AsSpan(gradOff + o, s), k1, d, d);
                     }
                     else

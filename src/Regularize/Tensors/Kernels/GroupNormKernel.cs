@@ -35,7 +35,7 @@ internal static class GroupNormKernel
                 double count = (double)cg * s;
                 float mu = (float)(sum / count);
                 double squares = 0;
-                for (int k = 0; k < cg; k++) squares += SquaredDeviations(x.AsSpan(xOff + (first + k) * s, s), mu);
+                for (int k = 0; k < cg; k++) squares += NormalizationSpans.SquaredDeviations(x.AsSpan(xOff + (first + k) * s, s), mu);
                 float r = (float)(1.0 / Math.Sqrt(squares / count + eps));
                 stats[statsOff + block] = mu;
                 stats[statsOff + blocks + block] = r;
@@ -44,7 +44,7 @@ internal static class GroupNormKernel
                     int ch = (block % groups) * cg + k;
                     float a = gamma is null ? r : gamma[gOff + ch] * r;
                     float b = (beta is null ? 0f : beta[bOff + ch]) - mu * a;
-                    ScaleShift(x.AsSpan(xOff + (first + k) * s, s), a, b, y.AsSpan(yOff + (first + k) * s, s));
+                    NormalizationSpans.ScaleShift(x.AsSpan(xOff + (first + k) * s, s), a, b, y.AsSpan(yOff + (first + k) * s, s));
                 }
             }
         });
@@ -109,7 +109,7 @@ internal static class GroupNormKernel
                     int plane = first + k;
                     float k1 = r * (gamma is null ? 1f : gamma[gOff + plane % c]);
                     var d = dx.AsSpan(dxOff + plane * s, s);
-                    CentredScaleShift(x.AsSpan(xOff + plane * s, s), mu, -k2, c0, d);
+                    NormalizationSpans.CentredScaleShift(x.AsSpan(xOff + plane * s, s), mu, -k2, c0, d);
                     TensorPrimitives.MultiplyAdd(g.AsSpan(gradOff + plane * s, s), k1, d, d);
                 }
             }
@@ -135,51 +135,5 @@ internal static class GroupNormKernel
             if (dGamma is not null) dGamma[dgOff + ch] = (float)dg;
             if (dBeta is not null) dBeta[dbOff + ch] = (float)db;
         }
-    }
-
-    /// <summary>dst = x·a + b elementwise (a fused multiply-add where the hardware has one).</summary>
-    private static void ScaleShift(ReadOnlySpan<float> x, float a, float b, Span<float> dst)
-    {
-        var va = new Vector<float>(a);
-        var vb = new Vector<float>(b);
-        int i = 0;
-        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
-        {
-            Vector.FusedMultiplyAdd(new Vector<float>(x.Slice(i)), va, vb).CopyTo(dst.Slice(i));
-        }
-        for (; i < x.Length; i++) dst[i] = MathF.FusedMultiplyAdd(x[i], a, b);
-    }
-
-    /// <summary>dst = (x − μ)·a + b elementwise.</summary>
-    private static void CentredScaleShift(ReadOnlySpan<float> x, float mu, float a, float b, Span<float> dst)
-    {
-        var vm = new Vector<float>(mu);
-        var va = new Vector<float>(a);
-        var vb = new Vector<float>(b);
-        int i = 0;
-        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
-        {
-            Vector.FusedMultiplyAdd(new Vector<float>(x.Slice(i)) - vm, va, vb).CopyTo(dst.Slice(i));
-        }
-        for (; i < x.Length; i++) dst[i] = MathF.FusedMultiplyAdd(x[i] - mu, a, b);
-    }
-
-    private static double SquaredDeviations(ReadOnlySpan<float> x, float mu)
-    {
-        var vm = new Vector<float>(mu);
-        var acc = Vector<float>.Zero;
-        int i = 0;
-        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
-        {
-            var d = new Vector<float>(x.Slice(i)) - vm;
-            acc += d * d;
-        }
-        float sum = Vector.Sum(acc);
-        for (; i < x.Length; i++)
-        {
-            float d = x[i] - mu;
-            sum += d * d;
-        }
-        return sum;
     }
 }
